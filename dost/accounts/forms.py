@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from allauth.account.forms import LoginForm
+from django.utils.translation import gettext_lazy as _
+
+from dost.registry.validators import FIN_RE, normalize_fin
+
+
+class FinLoginForm(LoginForm):
+    """Citizens type their FIN in any case; staff type their username."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("FIN or username")
+        login.help_text = _("Citizens: the 7 characters of the FIN on your ID card.")
+        login.widget.attrs.update({"autocomplete": "username", "placeholder": ""})
+
+    def clean_login(self) -> str:
+        login = super().clean_login()
+        candidate = normalize_fin(login)
+        return candidate if FIN_RE.match(candidate) else login

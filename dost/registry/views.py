@@ -1,0 +1,46 @@
+"""Back-office pages to find a citizen and open their record (every opening logged)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from dost.accounts.decorators import role_required
+from dost.accounts.models import Role
+from dost.audit.models import Channel
+from dost.audit.services import access_record
+from dost.registry.forms import AccessReasonForm, CitizenSearchForm
+from dost.registry.selectors import find_people, person_by_fin, person_facts
+
+RECORD_READERS = (Role.STAFF, Role.AGENT, Role.ADMIN)
+
+
+@role_required(*RECORD_READERS)
+def citizen_search(request):
+    form = CitizenSearchForm(request.GET or None)
+    people = find_people(form.cleaned_data["q"]) if form.is_valid() else []
+    template = "registry/_results.html" if request.htmx else "registry/citizen_search.html"
+    return render(request, template, {"form": form, "people": people})
+
+
+@role_required(*RECORD_READERS)
+@require_http_methods(["GET", "POST"])
+def citizen_record(request, fin: str):
+    person = person_by_fin(fin)
+    if person is None:
+        raise Http404
+    form = AccessReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access_record(
+            person_id=person.pk,
+            actor_id=request.user.pk,
+            channel=Channel.CALLCENTRE if request.user.role == Role.AGENT else Channel.BACKOFFICE,
+            what="registry record",
+            reason=form.cleaned_data["reason"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        return render(request, "registry/citizen_record.html",
+                      {"person": person, "facts": person_facts(person)})
+    # Until a reason is given, only what the search list already showed.
+    return render(request, "registry/citizen_reason.html", {"person": person, "form": form})

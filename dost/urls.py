@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from dost import views
+
+admin.site.site_header = _("DOST back-office")
+admin.site.site_title = _("DOST back-office")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("dost.api_urls")),
+    path("backoffice/citizens/", include("dost.registry.urls")),
+    path("backoffice/", admin.site.urls),
+    path("", include("esocial.urls")),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PensionsConfig(AppConfig):
+    name = "pensions"
+    label = "pensions"
+    verbose_name = _("Pensions")

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.utils import decrypt
+from django.core.cache import cache
+from django.urls import reverse
+
+from dost.accounts.models import Role, User
+from tests.conftest import PASSWORD
+
+LOGIN = "/accounts/login/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def current_code(user: User) -> str:
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    counters = list(yield_hotp_counters_from_time())
+    counter = counters[len(counters) // 2]
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_citizen_signs_in_with_fin_in_any_case(client, alice):
+    response = client.post(LOGIN, {"login": "5alc7e1", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("esocial:my_data")).status_code == 200
+
+
+def test_wrong_password_is_refused_with_a_message(client, alice):
+    response = client.post(LOGIN, {"login": "5ALC7E1", "password": "wrong"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client, alice, settings):
+    for _attempt in range(settings.LOGIN_FAILURES_ALLOWED):
+        client.post(LOGIN, {"login": "5ALC7E1", "password": "wrong"})
+    response = client.post(LOGIN, {"login": "5ALC7E1", "password": PASSWORD},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_lockout_of_one_account_leaves_others_alone(client, alice, bob, settings):
+    for _attempt in range(settings.LOGIN_FAILURES_ALLOWED):
+        client.post(LOGIN, {"login": "5ALC7E1", "password": "wrong"})
+    client.post(LOGIN, {"login": "6B0B2X9", "password": PASSWORD})
+    assert int(client.session["_auth_user_id"]) == bob.pk
+
+
+def test_open_signup_is_closed(client, db):
+    response = client.post("/accounts/signup/", {"username": "5ZZZZZZ", "password1": PASSWORD,
+                                                 "password2": PASSWORD})
+    assert User.objects.count() == 0
+    assert response.status_code == 200
+
+
+def test_staff_without_second_factor_is_sent_to_set_it_up(client, db):
+    User.objects.create_user(username="newstaff", password=PASSWORD, role=Role.STAFF)
+    client.post(LOGIN, {"login": "newstaff", "password": PASSWORD})
+    response = client.get(reverse("registry:citizen_search"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.parametrize("role_fixture", ["charlie", "agent", "expert"])
+def test_staff_password_alone_is_not_enough(client, role_fixture, request):
+    user = request.getfixturevalue(role_fixture)
+    response = client.post(LOGIN, {"login": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_signs_in_with_password_and_code(client, charlie):
+    client.post(LOGIN, {"login": "charlie", "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(charlie)})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == charlie.pk
+    assert client.get(reverse("registry:citizen_search")).status_code == 200
+
+
+def test_staff_wrong_code_is_refused(client, charlie):
+    client.post(LOGIN, {"login": "charlie", "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert "_auth_user_id" not in client.session
