@@ -42,8 +42,16 @@ class AccessRecord(models.Model):
             models.CheckConstraint(condition=~Q(reason=""), name="access_has_reason"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"
+
     @property
     def accessor_label(self) -> str:
         if self.institution_id:
             return str(self.institution)
         return self.actor.get_role_display() if self.actor else ""
+
+
+def channel_for_role(role: str) -> str:
+    """The channel a signed-in official's look comes through, as the citizen sees it."""
+    return {"agent": Channel.CALLCENTRE, "expert": Channel.MSEC}.get(role, Channel.BACKOFFICE)

@@ -27,7 +27,9 @@ class PersonAdmin(admin.ModelAdmin):
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        person = self.get_object(request, object_id)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # Logged only once the record was actually shown (not for a refusal).
+        person = self.get_object(request, object_id) if response.status_code == 200 else None
         if person is not None:
             access_record(
                 person_id=person.pk, actor_id=request.user.pk, channel=Channel.ADMIN,
@@ -35,7 +37,7 @@ class PersonAdmin(admin.ModelAdmin):
                 reason=str(_("Opened in the administration site")),
                 ip_address=request.META.get("REMOTE_ADDR"),
             )
-        return super().change_view(request, object_id, form_url, extra_context)
+        return response
 
 
 admin.site.register([Source, EconomicRegion, Region])

@@ -12,10 +12,11 @@ from rest_framework.views import APIView
 
 from dost.accounts.api_auth import institution_of
 from dost.accounts.models import Role, Scope
-from dost.audit.models import Channel
+from dost.audit.models import Channel, channel_for_role
 from dost.audit.services import access_record
 from dost.registry.models import Person
 from dost.registry.selectors import person_by_fin
+from dost.registry.views import RECORD_READERS
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -63,7 +64,8 @@ class PersonDetailView(APIView):
             return Response(PersonSerializer(user.person).data)
         if token is not None and not token.has_scope(Scope.REGISTRY_READ):
             raise PermissionDenied(_("This token lacks the scope registry:read."))
-        if token is None and not user.reads_others_records:
+        if token is None and user.role not in RECORD_READERS and not user.is_superuser:
+            # The same people as the back-office pages: never an MSEC expert.
             raise PermissionDenied
         reason = request.query_params.get("reason", "").strip()
         if not reason:
@@ -75,7 +77,7 @@ class PersonDetailView(APIView):
             person_id=person.pk,
             actor_id=None if token else user.pk,
             institution_id=token.institution_id if token else None,
-            channel=Channel.API if token else Channel.BACKOFFICE,
+            channel=Channel.API if token else channel_for_role(user.role),
             what="registry record (API)",
             reason=reason,
             ip_address=request.META.get("REMOTE_ADDR"),

@@ -24,13 +24,13 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         language = (get_language() or "az")[:2]
         return getattr(self, f"name_{language}", None) or self.name_az
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Source(TranslatedName):
@@ -67,7 +67,9 @@ class Region(TranslatedName):
 class Fact(models.Model):
     """Where a fact came from and when the state received it."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    # Few distinct sources: an index on them would cost every insert and help no query.
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
@@ -83,6 +85,9 @@ class Household(Fact):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.address}"
 
 
 class Sex(models.TextChoices):
@@ -113,18 +118,18 @@ class Person(Fact):
     phone = models.CharField(_("mobile phone"), max_length=13, blank=True,
                              validators=[validate_phone])
     phone_source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", db_index=False)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="residents")
     address = models.CharField(_("address"), max_length=300, blank=True)
     address_source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+")
+                                       related_name="+", db_index=False)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices,
                                 default=Language.AZ)
     bank_account = models.CharField(_("bank account (IBAN)"), max_length=28, blank=True,
                                     validators=[validate_iban])
     bank_account_source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True,
-                                            blank=True, related_name="+")
+                                            blank=True, related_name="+", db_index=False)
     household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="members")
     updated_at = models.DateTimeField(auto_now=True)
@@ -138,7 +143,6 @@ class Person(Fact):
             models.Index(fields=["first_name_key"], name="person_first_name_key_idx"),
             models.Index(fields=["phone"], name="person_phone_idx", condition=~Q(phone="")),
             models.Index(fields=["birth_date"], name="person_birth_date_idx"),
-            models.Index(fields=["household"], name="person_household_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -176,6 +180,9 @@ class NameKey(models.Model):
     class Meta:
         indexes = [GinIndex(OpClass("key", name="gin_trgm_ops"), name="namekey_trgm_idx")]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class RelationKind(models.TextChoices):
     PARENT = "parent", _("parent")
@@ -189,8 +196,11 @@ class FamilyRelation(Fact):
     Spouses are stored in both directions so either side is one index look-up.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations")
-    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives_of")
+    # Both directions are served by the composite indexes below.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations",
+                               db_index=False)
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives_of",
+                                 db_index=False)
     kind = models.CharField(_("relation"), max_length=16, choices=RelationKind.choices)
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -206,6 +216,9 @@ class FamilyRelation(Fact):
         ]
         indexes = [models.Index(fields=["relative", "kind"], name="relation_relative_kind_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.relative_id} is {self.kind} of {self.person_id}"
+
 
 class EndReason(models.TextChoices):
     RESIGNATION = "resignation", _("resignation")
@@ -218,7 +231,8 @@ class EndReason(models.TextChoices):
 
 
 class EmploymentSpell(Fact):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employment_spells")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employment_spells",
+                               db_index=False)
     employer_name = models.CharField(_("employer"), max_length=200)
     employer_tin = models.CharField(_("employer's TIN"), max_length=10)
     occupation_code = models.CharField(_("occupation code"), max_length=4)
@@ -243,11 +257,15 @@ class EmploymentSpell(Fact):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.employer_name} {self.started_on}–{self.ended_on or ''}"
+
 
 class Contribution(Fact):
     """Social-insurance contributions paid for a person in one calendar year."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contributions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contributions",
+                               db_index=False)
     year = models.PositiveSmallIntegerField(_("year"))
     insured_months = models.PositiveSmallIntegerField(_("insured months"))
     wage_total = models.DecimalField(_("insured wages"), max_digits=12, decimal_places=2)
@@ -262,6 +280,9 @@ class Contribution(Fact):
                                    name="contribution_months_in_year"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
 
 class DisabilityStatus(Fact):
     """A finding of the medical-social expert commission (MSEC).
@@ -271,7 +292,7 @@ class DisabilityStatus(Fact):
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE,
-                               related_name="disability_statuses")
+                               related_name="disability_statuses", db_index=False)
     percent = models.PositiveSmallIntegerField(_("functional impairment, %"))
     determined_on = models.DateField(_("determined on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -291,6 +312,9 @@ class DisabilityStatus(Fact):
                 name="disability_valid_after_determined",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.percent} % from {self.determined_on}"
 
     @property
     def degree(self) -> int:

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
 from django.db.models import CharField, F, Func, IntegerField, Q, QuerySet, Value
-
 from django.utils.translation import gettext_lazy as _
 
-from dost.registry.models import NameKey, Person, Source
+from dost.registry.models import Person, Source
 from dost.registry.validators import FIN_RE, name_key, normalize_fin, normalize_phone
 
 LOOKUP_LIMIT = 20
@@ -162,7 +161,8 @@ def person_facts(person: Person) -> list[FactGroup]:
     disability = FactGroup(_("Disability"), [
         FactRow(
             _("Functional impairment"),
-            f"{status.percent} % ({status.determined_on} – {status.valid_until or _('indefinite')})",
+            f"{status.percent} % ({status.determined_on} – "
+            f"{status.valid_until or _('indefinite')})",
             sources.get(status.source_id), status.recorded_at,
         )
         for status in person.disability_statuses.order_by("-determined_on")

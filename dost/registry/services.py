@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dost.errors import DomainError
@@ -56,7 +57,7 @@ def person_register(
         raise DomainError(_("First and last name are required."), code="name_required")
     if sex not in {"F", "M"}:
         raise DomainError(_("Sex must be F or M."), code="invalid_sex")
-    if birth_date > dt.date.today():
+    if birth_date > timezone.localdate():
         raise DomainError(_("The date of birth cannot be in the future."), code="future_birth")
     if not Source.objects.filter(code=source).exists():
         raise DomainError(_("Unknown source institution."), code="unknown_source")

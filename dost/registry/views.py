@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from dost.accounts.decorators import role_required
 from dost.accounts.models import Role
-from dost.audit.models import Channel
+from dost.audit.models import channel_for_role
 from dost.audit.services import access_record
 from dost.registry.forms import AccessReasonForm, CitizenSearchForm
 from dost.registry.selectors import find_people, person_by_fin, person_facts
@@ -35,7 +35,7 @@ def citizen_record(request, fin: str):
         access_record(
             person_id=person.pk,
             actor_id=request.user.pk,
-            channel=Channel.CALLCENTRE if request.user.role == Role.AGENT else Channel.BACKOFFICE,
+            channel=channel_for_role(request.user.role),
             what="registry record",
             reason=form.cleaned_data["reason"],
             ip_address=request.META.get("REMOTE_ADDR"),
