@@ -1,0 +1,64 @@
+"""A real Celery worker process on Redis runs a task against the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from dost.celery import app as celery_app
+from dost.registry.tasks import registry_size
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.redis,
+    # The worker reads committed rows; restoring the reference data afterwards
+    # keeps the flush from emptying it for the tests that follow.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set"),
+]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    host = db["HOST"] or db["OPTIONS"].get("host", "")
+    if host.startswith("/"):
+        return f"postgresql://{db['USER']}:@/{db['NAME']}?host={host}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgresql://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker():
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "dost", "worker", "--pool=solo",
+         "--concurrency=1", "-Q", queue, "--without-heartbeat", "--without-gossip",
+         "--without-mingle", "-n", f"{queue}@%h", "--loglevel=WARNING"],
+        cwd=ROOT, env=env,
+    )
+    celery_app.conf.task_always_eager = False
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_always_eager = True
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_worker_runs_a_task_against_the_database(worker, make_person):
+    make_person(fin="1WRK001")
+    make_person(fin="1WRK002")
+    result = registry_size.apply_async(queue=worker)
+    assert result.get(timeout=60) == 2
