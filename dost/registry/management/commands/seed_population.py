@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError("--people must be at least 1.")
         started = time.perf_counter()
         with tqdm(total=people, unit=" people", disable=no_progress or None,
-                  file=self.stderr._out) as bar:
+                  file=sys.stderr) as bar:
             try:
                 counts = populate(people=people, seed=seed, today=today or timezone.localdate(),
                                   replace=replace, progress=bar.update)
