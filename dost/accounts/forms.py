@@ -14,7 +14,13 @@ class FinLoginForm(LoginForm):
         login = self.fields["login"]
         login.label = _("FIN or username")
         login.help_text = _("Citizens: the 7 characters of the FIN on your ID card.")
-        login.widget.attrs.update({"autocomplete": "username", "placeholder": ""})
+        login.widget.attrs.update({"autocomplete": "username"})
+        login.widget.attrs.pop("placeholder", None)
+        password = self.fields["password"]
+        # Accounts have no e-mail address, so allauth's e-mail reset link would lead nowhere.
+        password.help_text = ""
+        password.widget.attrs.update({"autocomplete": "current-password"})
+        password.widget.attrs.pop("placeholder", None)
 
     def clean_login(self) -> str:
         login = super().clean_login()

@@ -46,11 +46,6 @@ class User(AbstractUser):
     def is_citizen(self) -> bool:
         return self.role == Role.CITIZEN
 
-    @property
-    def reads_others_records(self) -> bool:
-        """Staff roles whose every look at a citizen's data is logged."""
-        return self.role in {Role.STAFF, Role.AGENT, Role.EXPERT, Role.ADMIN}
-
 
 class Scope(models.TextChoices):
     EVENTS_WRITE = "events:write", _("push life events")

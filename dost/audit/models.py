@@ -17,6 +17,12 @@ class Channel(models.TextChoices):
     API = "api", _("institution via the Digital Bridge")
 
 
+class Subject(models.TextChoices):
+    """What was looked at, as the citizen reads it in their access log."""
+
+    REGISTRY_RECORD = "registry_record", _("registry record (identity, family, work, insurance)")
+
+
 class AccessRecord(models.Model):
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE,
                                related_name="access_records")
@@ -25,7 +31,7 @@ class AccessRecord(models.Model):
     institution = models.ForeignKey("accounts.Institution", on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="+")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    what = models.CharField(_("what was seen"), max_length=200)
+    what = models.CharField(_("what was seen"), max_length=64, choices=Subject.choices)
     reason = models.CharField(_("stated reason"), max_length=500)
     at = models.DateTimeField(_("when"), default=timezone.now)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

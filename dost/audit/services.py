@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from dost.audit.models import AccessRecord, Channel
+from dost.audit.models import AccessRecord, Channel, Subject
 from dost.errors import DomainError
 
 
@@ -25,12 +25,14 @@ def access_record(
                           code="reason_required")
     if channel not in Channel.values:
         raise DomainError(_("Unknown access channel."), code="invalid_channel")
+    if what not in Subject.values:
+        raise DomainError(_("Unknown kind of data."), code="invalid_subject")
     return AccessRecord.objects.create(
         person_id=person_id,
         actor_id=actor_id,
         institution_id=institution_id,
         channel=channel,
-        what=what[:200],
+        what=what,
         reason=reason[:500],
         ip_address=ip_address,
     )

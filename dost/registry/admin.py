@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from dost.audit.models import Channel
+from dost.audit.models import Channel, Subject
 from dost.audit.services import access_record
 from dost.registry.models import EconomicRegion, Person, Region, Source
 
@@ -33,7 +33,7 @@ class PersonAdmin(admin.ModelAdmin):
         if person is not None:
             access_record(
                 person_id=person.pk, actor_id=request.user.pk, channel=Channel.ADMIN,
-                what="registry record (administration)",
+                what=Subject.REGISTRY_RECORD,
                 reason=str(_("Opened in the administration site")),
                 ip_address=request.META.get("REMOTE_ADDR"),
             )

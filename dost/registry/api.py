@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from dost.accounts.api_auth import institution_of
 from dost.accounts.models import Role, Scope
-from dost.audit.models import Channel, channel_for_role
+from dost.audit.models import Channel, Subject, channel_for_role
 from dost.audit.services import access_record
 from dost.registry.models import Person
 from dost.registry.selectors import person_by_fin
@@ -78,7 +78,7 @@ class PersonDetailView(APIView):
             actor_id=None if token else user.pk,
             institution_id=token.institution_id if token else None,
             channel=Channel.API if token else channel_for_role(user.role),
-            what="registry record (API)",
+            what=Subject.REGISTRY_RECORD,
             reason=reason,
             ip_address=request.META.get("REMOTE_ADDR"),
         )

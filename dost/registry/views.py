@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from dost.accounts.decorators import role_required
 from dost.accounts.models import Role
-from dost.audit.models import channel_for_role
+from dost.audit.models import Subject, channel_for_role
 from dost.audit.services import access_record
 from dost.registry.forms import AccessReasonForm, CitizenSearchForm
 from dost.registry.selectors import find_people, person_by_fin, person_facts
@@ -36,7 +36,7 @@ def citizen_record(request, fin: str):
             person_id=person.pk,
             actor_id=request.user.pk,
             channel=channel_for_role(request.user.role),
-            what="registry record",
+            what=Subject.REGISTRY_RECORD,
             reason=form.cleaned_data["reason"],
             ip_address=request.META.get("REMOTE_ADDR"),
         )

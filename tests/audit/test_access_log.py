@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from dost.accounts.models import Institution, Role, User
-from dost.audit.models import AccessRecord, Channel
+from dost.audit.models import AccessRecord, Channel, Subject
 from dost.audit.services import access_record
 from tests.conftest import PASSWORD
 
@@ -123,7 +123,7 @@ def test_citizen_access_log_lists_the_access_with_its_reason(client, charlie, al
 def test_citizen_access_log_names_the_institution_that_looked(client, alice):
     ministry = Institution.objects.create(code="justice", name="Ministry of Justice")
     access_record(person_id=alice.person_id, institution_id=ministry.pk, channel=Channel.API,
-                  what="registry record (API)", reason="Court case 12/2024")
+                  what=Subject.REGISTRY_RECORD, reason="Court case 12/2024")
     client.force_login(alice)
 
     body = client.get(ACCESS_LOG).content.decode()
@@ -154,7 +154,7 @@ def test_citizen_access_log_page_uses_a_constant_number_of_queries(
                       actor_id=None if by_institution else (charlie, agent)[number % 3].pk,
                       institution_id=ministry.pk if by_institution else None,
                       channel=Channel.API if by_institution else Channel.BACKOFFICE,
-                      what="registry record", reason=f"reason {number}")
+                      what=Subject.REGISTRY_RECORD, reason=f"reason {number}")
     client.force_login(alice)
 
     # Session, user, count, page: independent of the number of records.
@@ -326,7 +326,7 @@ def test_admin_person_list_is_not_an_opening(client, administrator, alice):
 
 def test_access_records_cannot_be_changed_or_deleted_in_the_admin(client, administrator, alice):
     record = access_record(person_id=alice.person_id, actor_id=administrator.pk,
-                           channel=Channel.BACKOFFICE, what="registry record", reason="Audit")
+                           channel=Channel.BACKOFFICE, what=Subject.REGISTRY_RECORD, reason="Audit")
     client.force_login(administrator)
     base = f"/backoffice/audit/accessrecord/{record.pk}"
 
@@ -355,7 +355,7 @@ def test_access_record_admin_denies_change_and_delete_permissions(rf, administra
 
 def test_access_records_cannot_be_bulk_deleted_from_the_admin_list(client, administrator, alice):
     record = access_record(person_id=alice.person_id, actor_id=administrator.pk,
-                           channel=Channel.BACKOFFICE, what="registry record", reason="Audit")
+                           channel=Channel.BACKOFFICE, what=Subject.REGISTRY_RECORD, reason="Audit")
     client.force_login(administrator)
 
     client.post("/backoffice/audit/accessrecord/",
