@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from dost.registry import api as registry_api
@@ -8,6 +8,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("me/", registry_api.MeView.as_view(), name="api-me"),
+    path("notifications/", include("dost.notifications.urls")),
+    path("payments/", include("dost.payments.urls")),
     path("registry/persons/<str:fin>/", registry_api.PersonDetailView.as_view(),
          name="api-person"),
 ]
