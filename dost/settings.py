@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -210,6 +211,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Outboxes are also drained right after each commit; these pick up retries.
+    "deliver-sms-outbox": {"task": "dost.notifications.tasks.deliver_sms_outbox",
+                           "schedule": 60.0},
+    "deliver-bank-requests": {"task": "dost.payments.tasks.deliver_bank_requests",
+                              "schedule": 60.0},
+    # Daily is safe: planning a month twice creates nothing new.
+    "plan-monthly-payments": {"task": "dost.payments.tasks.plan_monthly_payments",
+                              "schedule": crontab(hour=1, minute=0)},
+}
+
+# Public address of the site, for links and Twilio's delivery-status callbacks.
+PUBLIC_BASE_URL = envstr("PUBLIC_BASE_URL")
+BANK_ADAPTER = envstr("BANK_ADAPTER", "dost.payments.adapters.LocalBankAdapter")
 
 # SMS: console sender unless Twilio is switched on, which then needs credentials.
 SMS_BACKEND = envstr("SMS_BACKEND", "console")
