@@ -6,3 +6,8 @@ class PensionsConfig(AppConfig):
     name = "pensions"
     label = "pensions"
     verbose_name = _("Pensions")
+
+    def ready(self) -> None:
+        from pensions.rules import register_rules
+
+        register_rules()

@@ -21,8 +21,14 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _eager_celery():
     # Tests run tasks in-process unless they start a worker themselves.
-    celery_app.conf.task_always_eager = True
+    set_eager(True)
     yield
+
+
+def set_eager(eager: bool) -> None:
+    # Celery reads its settings with the CELERY_ namespace (from Django's
+    # settings): the namespaced key is the one that takes effect.
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = eager
 
 
 @pytest.fixture

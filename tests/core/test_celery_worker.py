@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from dost.celery import app as celery_app
 from dost.registry.tasks import registry_size
+from tests.conftest import set_eager
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,11 +45,11 @@ def worker():
          "--without-mingle", "-n", f"{queue}@%h", "--loglevel=WARNING"],
         cwd=ROOT, env=env,
     )
-    celery_app.conf.task_always_eager = False
+    set_eager(False)
     try:
         yield queue
     finally:
-        celery_app.conf.task_always_eager = True
+        set_eager(True)
         process.terminate()
         try:
             process.wait(timeout=20)

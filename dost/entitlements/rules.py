@@ -1,0 +1,75 @@
+"""The registry of entitlement rules that apps plug in from their ``rules.py``.
+
+A rule is a set-based SQL selection of the people newly entitled on a date,
+with the amount computed in the same statement. Its SQL returns the columns
+``person_id, basis_person_id, amount, period_start, period_end, facts`` and
+contains ``{population}``, which the engine replaces by a filter on the
+beneficiary alias ``p`` (a chunk of ids, or the people an event touched).
+
+Parameters are looked up once per run, never per person: ``parameters``
+are passed as ``%(name)s`` (value in force on the scan date) and
+``dated_parameters`` as ``%(name__starts)s`` / ``%(name__values)s`` arrays,
+for amounts that depend on the date of the event (a birth before a law
+change gets the old amount). ``prepare`` may add derived values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+from dost.entitlements.models import Frequency
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    benefit: str
+    title: str | Promise
+    legal_source: str
+    frequency: str
+    sql: str
+    parameters: tuple[str, ...] = ()
+    dated_parameters: tuple[str, ...] = ()
+    prepare: Callable[[dt.date], dict[str, Any]] | None = None
+    explain: Callable[[dict[str, Any]], list[str]] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.frequency not in Frequency.values:
+            raise ValueError(f"{self.code}: unknown frequency {self.frequency}")
+        if "{population}" not in self.sql:
+            raise ValueError(f"{self.code}: the SQL must filter on {{population}}")
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    """Add a rule (from an AppConfig.ready()); a code may be registered once."""
+    from dost.notifications.templates import register_benefit_title
+
+    existing = _RULES.get(rule.code)
+    if existing is not None and existing != rule:
+        raise ValueError(f"Rule {rule.code} is registered twice.")
+    _RULES[rule.code] = rule
+    register_benefit_title(rule.benefit, rule.title)
+    return rule
+
+
+def all_rules() -> list[Rule]:
+    return list(_RULES.values())
+
+
+def rule_for_benefit(benefit: str) -> Rule | None:
+    return next((rule for rule in _RULES.values() if rule.benefit == benefit), None)
+
+
+def rule_for_code(code: str) -> Rule:
+    try:
+        return _RULES[code]
+    except KeyError as exc:
+        raise LookupError(f"No rule {code} is registered.") from exc
