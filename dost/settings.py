@@ -217,6 +217,8 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": 60.0},
     "deliver-bank-requests": {"task": "dost.payments.tasks.deliver_bank_requests",
                               "schedule": 60.0},
+    "nightly-proactive-scan": {"task": "dost.entitlements.tasks.nightly_scan",
+                               "schedule": crontab(hour=2, minute=0)},
     # Daily is safe: planning a month twice creates nothing new.
     "plan-monthly-payments": {"task": "dost.payments.tasks.plan_monthly_payments",
                               "schedule": crontab(hour=1, minute=0)},

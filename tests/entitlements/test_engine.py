@@ -93,3 +93,16 @@ def test_someone_below_retirement_age_gets_no_pension(make_person,
     make_person(fin="1YNG001", sex="M", birth_date=dt.date(1970, 1, 1))
     assert scan(TODAY, django_capture_on_commit_callbacks).status == ScanRun.Status.DONE
     assert not Award.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_proactive_scan_command_ends_with_a_json_summary(make_person, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    make_person(fin="1CMD001")
+    call_command("proactive_scan", "--on", "2026-11-23", "--json")
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"scanned", "awarded", "seconds"} <= summary.keys()
+    assert summary["scanned"] == 1
