@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("dost.api_urls")),
     path("backoffice/citizens/", include("dost.registry.urls")),
+    path("backoffice/scans/", include("dost.entitlements.urls")),
     path("backoffice/", admin.site.urls),
     path("", include("esocial.urls")),
 ]

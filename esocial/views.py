@@ -8,6 +8,7 @@ from django.shortcuts import render
 from dost.accounts.decorators import role_required
 from dost.accounts.models import Role
 from dost.audit.selectors import accesses_to_person
+from dost.entitlements.selectors import explained_awards
 from dost.registry.selectors import person_facts
 
 
@@ -28,3 +29,9 @@ def my_access_log(request):
         request.GET.get("page")
     )
     return render(request, "esocial/access_log.html", {"page": page})
+
+
+@role_required(Role.CITIZEN)
+def my_awards(request):
+    return render(request, "esocial/my_awards.html",
+                  {"awards": explained_awards(request.user.person_id)})
