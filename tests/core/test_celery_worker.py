@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -13,6 +15,10 @@ from django.conf import settings
 from django.db import connection
 
 from dost.registry.tasks import registry_size
+from dost.celery import app as celery_app
+from dost.entitlements.models import Award, ScanRun
+from dost.entitlements.services import scan_start
+from dost.registry.seeding import populate
 from tests.conftest import set_eager
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +44,9 @@ def _database_url() -> str:
 @pytest.fixture
 def worker():
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    # Everything this test process sends goes to the worker started here.
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.CELERY_TASK_DEFAULT_QUEUE = queue
     env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL}
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "dost", "worker", "--pool=solo",
@@ -50,6 +59,7 @@ def worker():
         yield queue
     finally:
         set_eager(True)
+        celery_app.conf.CELERY_TASK_DEFAULT_QUEUE = previous_queue
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -62,3 +72,22 @@ def test_worker_runs_a_task_against_the_database(worker, make_person):
     make_person(fin="1WRK002")
     result = registry_size.apply_async(queue=worker)
     assert result.get(timeout=60) == 2
+
+
+def test_two_scans_at_once_never_award_twice(worker):
+    on = dt.date(2026, 11, 23)
+    populate(people=3000, seed=11, today=on)
+    first = scan_start(on=on, chunk_size=500)
+    second = scan_start(on=on, chunk_size=500)
+    deadline = time.monotonic() + 120
+    while ScanRun.objects.filter(status=ScanRun.Status.RUNNING).exists():
+        assert time.monotonic() < deadline, "the scans did not finish"
+        time.sleep(0.2)
+    assert ScanRun.objects.filter(status=ScanRun.Status.DONE).count() == 2
+    awards = Award.objects.count()
+    assert awards > 0
+    first.refresh_from_db()
+    second.refresh_from_db()
+    # Each right was awarded once, by whichever scan got there first.
+    assert first.awarded + second.awarded == awards
+    assert Award.objects.values("person", "benefit", "basis_person").distinct().count() == awards
