@@ -14,11 +14,11 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from dost.registry.tasks import registry_size
 from dost.celery import app as celery_app
 from dost.entitlements.models import Award, ScanRun
 from dost.entitlements.services import scan_start
 from dost.registry.seeding import populate
+from dost.registry.tasks import registry_size
 from tests.conftest import set_eager
 
 ROOT = Path(__file__).resolve().parents[2]
