@@ -8,6 +8,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("me/", registry_api.MeView.as_view(), name="api-me"),
+    path("bridge/", include("dost.bridge.urls")),
     path("notifications/", include("dost.notifications.urls")),
     path("payments/", include("dost.payments.urls")),
     path("registry/persons/<str:fin>/", registry_api.PersonDetailView.as_view(),

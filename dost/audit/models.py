@@ -21,6 +21,7 @@ class Subject(models.TextChoices):
     """What was looked at, as the citizen reads it in their access log."""
 
     REGISTRY_RECORD = "registry_record", _("registry record (identity, family, work, insurance)")
+    AWARDS = "awards", _("awards and benefits")
 
 
 class AccessRecord(models.Model):
