@@ -17,5 +17,6 @@ urlpatterns = [
     path("backoffice/citizens/", include("dost.registry.urls")),
     path("backoffice/scans/", include("dost.entitlements.urls")),
     path("backoffice/", admin.site.urls),
+    path("pensions/", include("pensions.urls")),
     path("", include("esocial.urls")),
 ]

@@ -3,46 +3,33 @@
 Each rule's SQL selects, for the beneficiaries ``p`` in ``{population}``, the
 people newly entitled on ``%(on)s`` who hold no such award yet, and computes
 the amount and the facts the decision relied on in the same statement.
+
+The childbirth allowance and the old-age pension live here; the disability,
+survivor's, early old-age and transition rules have a module each, and
+``register_rules`` registers them all from ``PensionsConfig.ready()``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from dost.entitlements.models import Frequency
-from dost.entitlements.parameters import history
 from dost.entitlements.rules import Rule, register
+from pensions import rules_disability, rules_early, rules_survivor, rules_transition
+from pensions.capital import (
+    OLD_AGE_PARAMETERS,
+    capital_indexation,
+    capital_of,
+    holds_replaceable_pension,
+    old_age_amount,
+    old_age_entitled,
+    retirement_months,
+)
+from pensions.explain import explain_indexations
 
-CAPITAL_SYSTEM_START = dt.date(2006, 1, 1)
-
-
-def capital_indexation(on: dt.date) -> dict[str, Any]:
-    """Factor by which a contribution of each past year has grown by ``on``.
-
-    Capital paid in year y is indexed on every 1 January after it, up to the
-    scan date, by the rate in force that day.
-    """
-    rates = {value.starts_on.year: value.value for value in history("pension_capital_indexation")
-             if value.starts_on.month == 1 and value.starts_on.day == 1}
-    years = list(range(CAPITAL_SYSTEM_START.year - 1, on.year + 1))
-    factors = []
-    for year in years:
-        factor = Decimal(1)
-        for later in range(year + 1, on.year + 1):
-            rate = rates.get(later, _rate_in_force(rates, later))
-            factor *= 1 + rate
-        factors.append(factor.quantize(Decimal("0.000001")))
-    return {"index_years": years, "index_factors": factors}
-
-
-def _rate_in_force(rates: dict[int, Decimal], year: int) -> Decimal:
-    earlier = [rate_year for rate_year in rates if rate_year <= year]
-    return rates[max(earlier)] if earlier else Decimal(0)
-
+__all__ = ["capital_indexation", "register_rules"]
 
 CHILDBIRTH_SQL = """
 SELECT p.id AS person_id, c.id AS basis_person_id,
@@ -65,54 +52,35 @@ WHERE r.kind = 'parent' AND p.sex = 'F' AND p.death_date IS NULL
                     AND a.basis_person_id = c.id)
 """
 
-OLD_AGE_SQL = """
-SELECT e.id AS person_id, NULL::bigint AS basis_person_id,
-       round(greatest(e.capital / %(expected_payment_months)s, %(minimum_pension)s), 2)
-           AS amount,
-       e.reached_on AS period_start, NULL::date AS period_end,
+# Composed from this package's own SQL fragments: no input reaches the text;
+# every value is a query parameter.
+OLD_AGE_SQL = f"""
+SELECT a.id AS person_id, NULL::bigint AS basis_person_id,
+       {old_age_amount("cap.capital")} AS amount,
+       a.reached_on AS period_start, NULL::date AS period_end,
        jsonb_build_object(
-           'birth_date', e.birth_date, 'sex', e.sex,
-           'retirement_age_months', e.retirement_months, 'reached_on', e.reached_on,
-           'pension_capital', round(e.capital, 2), 'insured_years', round(e.insured_years, 1),
-           'capital_pension', round(e.capital / %(expected_payment_months)s, 2),
+           'birth_date', a.birth_date, 'sex', a.sex,
+           'retirement_age_months', a.retirement_months, 'reached_on', a.reached_on,
+           'pension_capital', round(cap.capital, 2), 'insured_years', round(cap.insured_years, 1),
+           'capital_pension', round(cap.capital / %(expected_payment_months)s, 2),
            'minimum_pension', %(minimum_pension)s) AS facts
 FROM (
-    SELECT q.*, q.contribution_capital
-               + q.years_before_2006 * %(pre_2006_service_capital_per_year)s
-                 * (%(index_factors)s::numeric[])[array_position(%(index_years)s::int[], 2006)]
-               AS capital,
-           q.insured_months / 12.0 + q.years_before_2006 AS insured_years
-    FROM (
-        SELECT a.id, a.sex, a.birth_date, a.retirement_months, a.reached_on,
-               coalesce((SELECT sum(c.amount * f.factor)
-                         FROM registry_contribution c
-                         JOIN unnest(%(index_years)s::int[], %(index_factors)s::numeric[])
-                              AS f(year, factor) ON f.year = c.year
-                         WHERE c.person_id = a.id), 0) AS contribution_capital,
-               coalesce((SELECT sum(c.insured_months) FROM registry_contribution c
-                         WHERE c.person_id = a.id), 0) AS insured_months,
-               coalesce((SELECT sum(least(coalesce(s.ended_on, %(on)s), date '2006-01-01')
-                                    - s.started_on)
-                         FROM registry_employmentspell s
-                         WHERE s.person_id = a.id AND s.started_on < date '2006-01-01'), 0)
-                   / 365.25 AS years_before_2006
-        FROM (
-            SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months,
-                   (p.birth_date + make_interval(months => r.months))::date AS reached_on
-            FROM registry_person p
-            CROSS JOIN LATERAL (SELECT CASE p.sex WHEN 'M' THEN %(retirement_age_men_months)s
-                                       ELSE %(retirement_age_women_months)s END AS months) r
-            WHERE p.death_date IS NULL AND {population}
-              AND p.birth_date <= %(on)s::date - make_interval(months => r.months)
-              AND NOT EXISTS (SELECT 1 FROM entitlements_award w
-                              WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
-                                AND w.basis_person_id IS NULL)
-        ) a
-    ) q
-) e
-WHERE e.capital / %(expected_payment_months)s >= %(minimum_pension)s
-   OR e.insured_years >= %(old_age_insurance_years)s
-"""
+    SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months,
+           (p.birth_date + make_interval(months => r.months))::date AS reached_on
+    FROM registry_person p
+    {retirement_months("p")}
+    WHERE p.death_date IS NULL AND {{population}}
+      AND p.birth_date <= %(on)s::date - make_interval(months => r.months)
+      AND NOT EXISTS (SELECT 1 FROM entitlements_award w
+                      WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
+                        AND w.basis_person_id IS NULL)
+      -- A disability or survivor's pensioner moves to the old-age pension only when it
+      -- is higher: pensions.old_age_transition decides that, comparing the two amounts.
+      AND NOT {holds_replaceable_pension("p.id")}
+) a
+{capital_of("a.id")}
+WHERE {old_age_entitled("cap.capital", "cap.insured_years")}
+"""  # noqa: S608
 
 
 def explain_childbirth(facts: dict[str, Any]) -> list[str]:
@@ -130,6 +98,7 @@ def explain_old_age(facts: dict[str, Any]) -> list[str]:
         _("Capital ÷ expected payment months gives %(amount)s AZN; the minimum pension is "
           "%(minimum)s AZN, and you receive the higher of the two.")
         % {"amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
+        *explain_indexations(facts),
     ]
 
 
@@ -152,9 +121,11 @@ def register_rules() -> None:
         legal_source="Law on labour pensions, arts. 7-8",
         frequency=Frequency.MONTHLY,
         sql=OLD_AGE_SQL,
-        parameters=("retirement_age_men_months", "retirement_age_women_months",
-                    "expected_payment_months", "minimum_pension", "old_age_insurance_years",
-                    "pre_2006_service_capital_per_year"),
+        parameters=OLD_AGE_PARAMETERS,
         prepare=capital_indexation,
         explain=explain_old_age,
     ))
+    rules_disability.register_rules()
+    rules_survivor.register_rules()
+    rules_early.register_rules()
+    rules_transition.register_rules()

@@ -1,0 +1,153 @@
+"""Early old-age pension for mothers of many children or of a child with disability.
+
+A woman who raised 5 or more children to the age of 8 (adopted or taken into
+guardianship before 8 included), or whose child has reached 8 and has a
+current disability, may retire 5 years before the retirement age (law of
+2024-04-19). The amount is the old-age amount. The award is an
+``old_age_pension``, so the unique constraint on awards keeps her from ever
+holding two old-age pensions, whichever rule finds her first.
+
+Not yet covered: fathers (the law allows them only when the mother died, is
+missing, lost parental rights, or the children stayed with him after a divorce;
+the registry does not hold those facts yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from dost.entitlements.models import Frequency
+from dost.entitlements.parameters import history
+from dost.entitlements.rules import Rule, register
+from pensions.capital import (
+    OLD_AGE_PARAMETERS,
+    capital_indexation,
+    capital_of,
+    holds_replaceable_pension,
+    old_age_amount,
+    old_age_entitled,
+)
+from pensions.explain import explain_indexations
+
+# Composed from this package's own SQL fragments: no input reaches the text;
+# every value is a query parameter.
+EARLY_SQL = f"""
+SELECT e.id AS person_id, NULL::bigint AS basis_person_id,
+       {old_age_amount("cap.capital")} AS amount,
+       greatest(e.reached_on, e.qualified_on, %(early_retirement_law_start)s::date)
+           AS period_start,
+       NULL::date AS period_end,
+       jsonb_build_object(
+           'birth_date', e.birth_date, 'sex', 'F',
+           'retirement_age_months', %(retirement_age_women_months)s,
+           'early_by_months', %(early_retirement_children_months)s,
+           'reached_on', e.reached_on, 'children', e.children,
+           'children_required', %(early_retirement_children_count)s,
+           'child_age', %(early_retirement_child_age_years)s,
+           'children_with_disability', e.children_with_disability,
+           'pension_capital', round(cap.capital, 2), 'insured_years', round(cap.insured_years, 1),
+           'capital_pension', round(cap.capital / %(expected_payment_months)s, 2),
+           'minimum_pension', %(minimum_pension)s) AS facts
+FROM (
+    SELECT p.id, p.birth_date, k.children, k.children_with_disability, k.qualified_on,
+           (p.birth_date + make_interval(months => %(retirement_age_women_months)s
+                                                   - %(early_retirement_children_months)s))::date
+               AS reached_on
+    FROM registry_person p
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS children,
+               count(*) FILTER (WHERE kid.disabled_since IS NOT NULL)
+                   AS children_with_disability,
+               -- The day the condition was first met: the required number of children
+               -- had reached the age, or a child with disability had.
+               least((array_agg(kid.of_age ORDER BY kid.of_age))
+                         [%(early_retirement_children_count)s::int],
+                     min(greatest(kid.of_age, kid.disabled_since))
+                         FILTER (WHERE kid.disabled_since IS NOT NULL)) AS qualified_on
+        FROM (
+            SELECT DISTINCT ON (c.id) c.id,
+                   (c.birth_date + make_interval(years => %(early_retirement_child_age_years)s))
+                       ::date AS of_age,
+                   CASE WHEN c.death_date IS NULL THEN dis.determined_on END AS disabled_since
+            FROM registry_familyrelation r
+            JOIN registry_person c ON c.id = r.person_id
+            LEFT JOIN LATERAL (SELECT s.determined_on FROM registry_disabilitystatus s
+                               WHERE s.person_id = c.id AND s.determined_on <= %(on)s
+                                 AND (s.valid_until IS NULL OR s.valid_until > %(on)s)
+                               ORDER BY s.determined_on DESC LIMIT 1) dis ON true
+            WHERE r.relative_id = p.id AND r.kind IN ('parent', 'guardian')
+              -- Raised by her: in the family before the age, and alive at it.
+              AND coalesce(r.since, c.birth_date)
+                  < c.birth_date + make_interval(years => %(early_retirement_child_age_years)s)
+              AND c.birth_date
+                  <= %(on)s::date - make_interval(years => %(early_retirement_child_age_years)s)
+              AND (c.death_date IS NULL OR c.death_date
+                   >= c.birth_date + make_interval(years => %(early_retirement_child_age_years)s))
+        ) kid
+    ) k
+    WHERE p.sex = 'F' AND p.death_date IS NULL AND {{population}}
+      AND p.birth_date <= %(on)s::date - make_interval(
+              months => %(retirement_age_women_months)s - %(early_retirement_children_months)s)
+      -- From the full retirement age on, pensions.old_age awards her pension: the two
+      -- rules never compete for the same woman on the same day.
+      AND p.birth_date > %(on)s::date - make_interval(months => %(retirement_age_women_months)s)
+      AND (k.children >= %(early_retirement_children_count)s
+           OR k.children_with_disability > 0)
+      AND NOT EXISTS (SELECT 1 FROM entitlements_award w
+                      WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
+                        AND w.basis_person_id IS NULL)
+      -- A disability or survivor's pensioner keeps that pension until
+      -- pensions.old_age_transition finds the old-age pension higher.
+      AND NOT {holds_replaceable_pension("p.id")}
+) e
+{capital_of("e.id")}
+WHERE {old_age_entitled("cap.capital", "cap.insured_years")}
+"""  # noqa: S608
+
+
+def early_arguments(on: dt.date) -> dict[str, Any]:
+    """Indexation factors, and the day the law began: no early pension is paid before it."""
+    arguments = capital_indexation(on)
+    first = history("early_retirement_children_months")[0]
+    arguments["early_retirement_law_start"] = first.starts_on
+    return arguments
+
+
+def explain_early(facts: dict[str, Any]) -> list[str]:
+    age = int(facts["retirement_age_months"]) - int(facts["early_by_months"])
+    if int(facts["children"]) >= int(facts["children_required"]):
+        reason = _("You raised %(count)s children to the age of %(age)s.")
+    else:
+        reason = _("Your child with disability has reached the age of %(age)s.")
+    return [
+        reason % {"count": facts["children"], "age": facts["child_age"]},
+        _("So you may retire %(early)s months before the retirement age, at %(years)s years and "
+          "%(months)s months, which you reached on %(date)s.")
+        % {"early": facts["early_by_months"], "years": age // 12, "months": age % 12,
+           "date": facts["reached_on"]},
+        _("Your pension capital is %(capital)s AZN and your insurance period %(years)s years.")
+        % {"capital": facts["pension_capital"], "years": facts["insured_years"]},
+        _("Capital ÷ expected payment months gives %(amount)s AZN; the minimum pension is "
+          "%(minimum)s AZN, and you receive the higher of the two.")
+        % {"amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
+        *explain_indexations(facts),
+    ]
+
+
+def register_rules() -> None:
+    register(Rule(
+        code="pensions.early_old_age_mothers",
+        benefit="old_age_pension",
+        title=_("old-age labour pension"),
+        legal_source="Law on labour pensions, as amended on 2024-04-19 (early pension for "
+                     "parents of 5+ children or of a child with disability)",
+        frequency=Frequency.MONTHLY,
+        sql=EARLY_SQL,
+        parameters=(*OLD_AGE_PARAMETERS, "early_retirement_children_months",
+                    "early_retirement_children_count", "early_retirement_child_age_years"),
+        prepare=early_arguments,
+        explain=explain_early,
+    ))

@@ -1,0 +1,108 @@
+"""From a disability or survivor's pension to the old-age pension at retirement age.
+
+A person drawing a disability or survivor's pension who reaches retirement age
+gets the old-age pension only when it is higher; otherwise they keep what they
+have. The engine only inserts awards, so the replaced pension is marked
+superseded, and its payments stopped, by ``pensions.services.pension_supersede_replaced``.
+
+The old-age pension starts on the first day of the month after the scan date:
+the replaced pension is paid in full up to then, so no month is paid twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from dost.entitlements.models import Frequency
+from dost.entitlements.rules import Rule, register
+from pensions.capital import (
+    OLD_AGE_PARAMETERS,
+    REPLACEABLE_PENSIONS,
+    capital_indexation,
+    capital_of,
+    old_age_amount,
+    old_age_entitled,
+    retirement_months,
+)
+from pensions.explain import explain_indexations
+
+_REPLACEABLE = ", ".join(f"'{benefit}'" for benefit in REPLACEABLE_PENSIONS)
+
+# Composed from this package's own SQL fragments: no input reaches the text;
+# every value is a query parameter.
+TRANSITION_SQL = f"""
+SELECT a.id AS person_id, NULL::bigint AS basis_person_id,
+       {old_age_amount("cap.capital")} AS amount,
+       a.starts_on AS period_start, NULL::date AS period_end,
+       jsonb_build_object(
+           'birth_date', a.birth_date, 'sex', a.sex,
+           'retirement_age_months', a.retirement_months, 'reached_on', a.reached_on,
+           'pension_capital', round(cap.capital, 2), 'insured_years', round(cap.insured_years, 1),
+           'capital_pension', round(cap.capital / %(expected_payment_months)s, 2),
+           'minimum_pension', %(minimum_pension)s,
+           'replaced_award', a.replaced_id, 'replaced_benefit', a.replaced_benefit,
+           'replaced_amount', a.replaced_amount, 'replaced_from', a.starts_on) AS facts
+FROM (
+    SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months,
+           (p.birth_date + make_interval(months => r.months))::date AS reached_on,
+           (date_trunc('month', %(on)s::date) + interval '1 month')::date AS starts_on,
+           h.id AS replaced_id, h.benefit AS replaced_benefit, h.amount AS replaced_amount
+    FROM registry_person p
+    {retirement_months("p")}
+    -- Someone drawing both is compared with the higher of the two.
+    JOIN LATERAL (SELECT h.id, h.benefit, h.amount FROM entitlements_award h
+                  WHERE h.person_id = p.id AND h.benefit IN ({_REPLACEABLE})
+                    AND h.status = 'awarded'
+                    AND (h.period_end IS NULL OR h.period_end >= %(on)s)
+                  ORDER BY h.amount DESC, h.id LIMIT 1) h ON true
+    WHERE p.death_date IS NULL AND {{population}}
+      AND p.birth_date <= %(on)s::date - make_interval(months => r.months)
+      AND NOT EXISTS (SELECT 1 FROM entitlements_award w
+                      WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
+                        AND w.basis_person_id IS NULL)
+) a
+{capital_of("a.id")}
+WHERE {old_age_entitled("cap.capital", "cap.insured_years")}
+  AND {old_age_amount("cap.capital")} > a.replaced_amount
+"""  # noqa: S608
+
+REPLACED_TITLES = {
+    "disability_pension": _("disability labour pension"),
+    "survivor_pension": _("survivor's labour pension"),
+}
+
+
+def explain_transition(facts: dict[str, Any]) -> list[str]:
+    months = int(facts["retirement_age_months"])
+    replaced = REPLACED_TITLES.get(facts["replaced_benefit"], facts["replaced_benefit"])
+    return [
+        _("You reached the retirement age of %(years)s years and %(months)s months on %(date)s.")
+        % {"years": months // 12, "months": months % 12, "date": facts["reached_on"]},
+        _("Your pension capital is %(capital)s AZN and your insurance period %(years)s years.")
+        % {"capital": facts["pension_capital"], "years": facts["insured_years"]},
+        _("Capital ÷ expected payment months gives %(amount)s AZN; the minimum pension is "
+          "%(minimum)s AZN, and you receive the higher of the two.")
+        % {"amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
+        _("This is more than your %(pension)s of %(amount)s AZN, which the old-age pension "
+          "replaces from %(date)s.")
+        % {"pension": replaced, "amount": facts["replaced_amount"],
+           "date": facts["replaced_from"]},
+        *explain_indexations(facts),
+    ]
+
+
+def register_rules() -> None:
+    register(Rule(
+        code="pensions.old_age_transition",
+        benefit="old_age_pension",
+        title=_("old-age labour pension"),
+        legal_source="Law on labour pensions, arts. 7-8 (one labour pension at a time: the "
+                     "higher one)",
+        frequency=Frequency.MONTHLY,
+        sql=TRANSITION_SQL,
+        parameters=OLD_AGE_PARAMETERS,
+        prepare=capital_indexation,
+        explain=explain_transition,
+    ))

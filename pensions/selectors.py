@@ -1,0 +1,129 @@
+"""Reads of the pensions subsystem: a citizen's pension capital statement.
+
+``pension_capital`` is the Python twin of ``pensions.capital.capital_of``, the
+SQL every pension rule uses: the same contributions, the same indexation
+factors, the same pre-2006 credit. A test keeps the two equal, so the statement
+a citizen reads is the capital their pension was computed from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from dost.entitlements.parameters import parameter_on
+from dost.registry.models import Contribution, EmploymentSpell
+from pensions.capital import CAPITAL_SYSTEM_START, capital_indexation
+
+CENT = Decimal("0.01")
+DAYS_PER_YEAR = Decimal("365.25")
+
+
+@dataclass(frozen=True)
+class ContributionYear:
+    year: int
+    insured_months: int
+    amount: Decimal
+    # None for a year the capital system does not index (before 2005, or not yet closed).
+    factor: Decimal | None
+    indexed: Decimal
+
+
+@dataclass(frozen=True)
+class PensionCapital:
+    years: list[ContributionYear]
+    contribution_capital: Decimal
+    years_before_2006: Decimal
+    service_credit: Decimal
+    capital: Decimal
+    insured_months: int
+
+    @property
+    def insurance_months(self) -> Decimal:
+        return self.insured_months + self.years_before_2006 * 12
+
+    @property
+    def insured_years(self) -> Decimal:
+        return Decimal(self.insured_months) / 12 + self.years_before_2006
+
+
+@dataclass(frozen=True)
+class CapitalStatement:
+    on: dt.date
+    capital: PensionCapital
+    credit_per_year: Decimal
+    expected_payment_months: Decimal
+    minimum_pension: Decimal
+
+    @property
+    def capital_pension(self) -> Decimal:
+        return _round(self.capital.capital / self.expected_payment_months)
+
+    @property
+    def pension(self) -> Decimal:
+        """What the capital would pay as an old-age pension today: at least the minimum."""
+        return _round(max(self.capital.capital / self.expected_payment_months,
+                          self.minimum_pension))
+
+
+def _round(amount: Decimal, places: Decimal = CENT) -> Decimal:
+    # PostgreSQL's round() on numeric rounds halves away from zero.
+    return amount.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def service_days_before_2006(spells: Iterable[tuple[dt.date, dt.date | None]],
+                             *, on: dt.date) -> int:
+    """Days of employment before 2006: an open spell counts up to ``on``, none after 2005."""
+    return sum(
+        (min(ended_on or on, CAPITAL_SYSTEM_START) - started_on).days
+        for started_on, ended_on in spells if started_on < CAPITAL_SYSTEM_START
+    )
+
+
+def pension_capital(*, contributions: Iterable[tuple[int, int, Decimal]], service_days: int,
+                    factors: Mapping[int, Decimal], credit_per_year: Decimal) -> PensionCapital:
+    """The capital from (year, insured months, amount) contributions and pre-2006 service.
+
+    ``factors`` maps a year to how much its contributions have grown since
+    (``capital_indexation``); pre-2006 service is credited as paid in 2006.
+    """
+    years = []
+    for year, months, amount in sorted(contributions):
+        factor = factors.get(year)
+        indexed = amount * factor if factor is not None else Decimal(0)
+        years.append(ContributionYear(year, months, amount, factor, indexed))
+    years_before_2006 = Decimal(service_days) / DAYS_PER_YEAR
+    service_credit = years_before_2006 * credit_per_year * factors[CAPITAL_SYSTEM_START.year]
+    contribution_capital = sum((row.indexed for row in years), Decimal(0))
+    return PensionCapital(
+        years=years,
+        contribution_capital=contribution_capital,
+        years_before_2006=years_before_2006,
+        service_credit=service_credit,
+        capital=contribution_capital + service_credit,
+        insured_months=sum(row.insured_months for row in years),
+    )
+
+
+def capital_statement(*, person_id: int, on: dt.date) -> CapitalStatement:
+    """A person's pension capital as of ``on``, year by year; two queries, whatever the years."""
+    indexation = capital_indexation(on)
+    factors = dict(zip(indexation["index_years"], indexation["index_factors"], strict=True))
+    contributions = Contribution.objects.filter(person_id=person_id).values_list(
+        "year", "insured_months", "amount")
+    spells = EmploymentSpell.objects.filter(
+        person_id=person_id, started_on__lt=CAPITAL_SYSTEM_START
+    ).values_list("started_on", "ended_on")
+    credit_per_year = parameter_on("pre_2006_service_capital_per_year", on).value
+    capital = pension_capital(contributions=contributions,
+                              service_days=service_days_before_2006(spells, on=on),
+                              factors=factors, credit_per_year=credit_per_year)
+    return CapitalStatement(
+        on=on,
+        capital=capital,
+        credit_per_year=credit_per_year,
+        expected_payment_months=parameter_on("expected_payment_months", on).value,
+        minimum_pension=parameter_on("minimum_pension", on).value,
+    )
