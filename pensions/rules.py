@@ -77,6 +77,9 @@ FROM (
       -- A disability or survivor's pensioner moves to the old-age pension only when it
       -- is higher: pensions.old_age_transition decides that, comparing the two amounts.
       AND NOT {holds_replaceable_pension("p.id")}
+    -- A fence: rule out those already awarded before computing anyone's capital,
+    -- which the planner would otherwise push below the anti-join.
+    OFFSET 0
 ) a
 {capital_of("a.id")}
 WHERE {old_age_entitled("cap.capital", "cap.insured_years")}
