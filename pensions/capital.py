@@ -54,7 +54,7 @@ def _rate_in_force(rates: dict[int, Decimal], year: int) -> Decimal:
     return rates[max(earlier)] if earlier else Decimal(0)
 
 
-def capital_of(person: str, alias: str = "cap") -> str:
+def capital_of(person: str, alias: str = "cap", *, until: str | None = None) -> str:
     """A ``CROSS JOIN LATERAL`` giving the pension capital of the id column ``person``.
 
     Columns: ``capital`` (indexed to ``%(on)s``), ``insured_months`` (from
@@ -64,7 +64,15 @@ def capital_of(person: str, alias: str = "cap") -> str:
     arrays of ``capital_indexation``. Contributions of a year without a factor
     (before 2005, or after the scan date) count as insured months but not as
     capital: the capital system did not exist then, or has not indexed them yet.
+
+    ``until`` (a date expression) counts only the record built up to that day,
+    by its calendar year for contributions: a disability pension rests on the
+    insurance earned before the disability, not on work done after it.
     """
+    years = f" AND c.year <= extract(year FROM {until})::int" if until else ""
+    service_end = f"least(coalesce(s.ended_on, %(on)s), {until}, date '2006-01-01')" if until \
+        else "least(coalesce(s.ended_on, %(on)s), date '2006-01-01')"
+    service_start = f"least({until}, date '2006-01-01')" if until else "date '2006-01-01'"
     return f"""
     CROSS JOIN LATERAL (
         SELECT k.contribution_capital
@@ -79,14 +87,13 @@ def capital_of(person: str, alias: str = "cap") -> str:
                              FROM registry_contribution c
                              JOIN unnest(%(index_years)s::int[], %(index_factors)s::numeric[])
                                   AS f(year, factor) ON f.year = c.year
-                             WHERE c.person_id = {person}), 0) AS contribution_capital,
+                             WHERE c.person_id = {person}{years}), 0) AS contribution_capital,
                    coalesce((SELECT sum(c.insured_months) FROM registry_contribution c
-                             WHERE c.person_id = {person}), 0) AS insured_months,
-                   coalesce((SELECT sum(least(coalesce(s.ended_on, %(on)s), date '2006-01-01')
-                                        - s.started_on)
+                             WHERE c.person_id = {person}{years}), 0) AS insured_months,
+                   coalesce((SELECT sum({service_end} - s.started_on)
                              FROM registry_employmentspell s
                              WHERE s.person_id = {person}
-                               AND s.started_on < date '2006-01-01'), 0)
+                               AND s.started_on < {service_start}), 0)
                        / 365.25 AS years_before_2006
         ) k
     ) {alias}"""  # noqa: S608 (column names from the rule modules, never input)

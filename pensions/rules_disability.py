@@ -2,6 +2,8 @@
 
 The registry holds the expert commission's finding, not a separate date of
 onset, so the age at onset is the age on the day the finding was determined.
+The insurance period and the capital count the record up to the finding's
+year: work after the disability began does not make the pension.
 """
 
 from __future__ import annotations
@@ -67,8 +69,12 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM entitlements_award w
                       WHERE w.person_id = p.id AND w.benefit = 'old_age_pension'
                         AND w.status = 'awarded')
+    -- OFFSET 0 keeps PostgreSQL from merging this selection into the outer query: the
+    -- cheap tests above then run first, and the capital below is computed only for
+    -- the people who pass them, not for everyone of the age.
+    OFFSET 0
 ) e
-{capital_of("e.id")}
+{capital_of("e.id", until="e.determined_on")}
 -- An age outside the tables has no coefficient in law: no pension rather than a guess.
 WHERE e.coefficient IS NOT NULL AND e.required_months IS NOT NULL
   AND cap.insurance_months >= e.required_months
@@ -93,12 +99,12 @@ def explain_disability(facts: dict[str, Any]) -> list[str]:
           "when you were %(age)s years old.")
         % {"percent": facts["percent"], "date": facts["determined_on"],
            "age": facts["age_at_onset"]},
-        _("Your insurance period is %(months)s months; at that age at least %(required)s "
-          "months are needed.")
+        _("By then your insurance period was %(months)s months; at that age at least "
+          "%(required)s months are needed.")
         % {"months": facts["insured_months"], "required": facts["required_months"]},
-        _("Your pension capital of %(capital)s AZN ÷ the coefficient %(coefficient)s for that "
-          "age gives %(amount)s AZN; the minimum pension is %(minimum)s AZN, and you receive "
-          "the higher of the two.")
+        _("The pension capital you had built up by then, indexed to today, is %(capital)s AZN; "
+          "divided by the coefficient %(coefficient)s for that age it gives %(amount)s AZN. The "
+          "minimum pension is %(minimum)s AZN, and you receive the higher of the two.")
         % {"capital": facts["pension_capital"], "coefficient": facts["coefficient"],
            "amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
     ]

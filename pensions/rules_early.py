@@ -102,6 +102,10 @@ FROM (
       -- A disability or survivor's pensioner keeps that pension until
       -- pensions.old_age_transition finds the old-age pension higher.
       AND NOT {holds_replaceable_pension("p.id")}
+    -- OFFSET 0 keeps PostgreSQL from merging this selection into the outer query: the
+    -- cheap tests above then run first, and the capital below is computed only for
+    -- the people who pass them, not for everyone of the age.
+    OFFSET 0
 ) e
 {capital_of("e.id")}
 WHERE {old_age_entitled("cap.capital", "cap.insured_years")}

@@ -62,6 +62,10 @@ FROM (
       AND NOT EXISTS (SELECT 1 FROM entitlements_award w
                       WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
                         AND w.basis_person_id IS NULL)
+    -- OFFSET 0 keeps PostgreSQL from merging this selection into the outer query: the
+    -- cheap tests above then run first, and the capital below is computed only for
+    -- the people who pass them, not for everyone of the age.
+    OFFSET 0
 ) a
 {capital_of("a.id")}
 WHERE {old_age_entitled("cap.capital", "cap.insured_years")}

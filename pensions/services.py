@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,9 +46,13 @@ WITH replaced AS (
     WHERE h.benefit = ANY(%(replaceable)s) AND h.status = 'awarded'
       AND o.person_id = h.person_id AND o.benefit = 'old_age_pension'
       AND o.basis_person_id IS NULL AND o.status = 'awarded'
-      AND o.decided_at > h.decided_at
-      -- A pension that had already run out before the old-age one began was not replaced.
-      AND (h.period_end IS NULL OR h.period_end >= o.period_start)
+      -- Decided later; the id breaks the tie of awards made in one transaction, which
+      -- share its start time.
+      AND (o.decided_at, o.id) > (h.decided_at, h.id)
+      -- Still being paid when the old-age pension was decided: one that had run out
+      -- before (a finding not renewed) ended by itself and was not replaced.
+      AND (h.period_end IS NULL
+           OR h.period_end >= (o.decided_at AT TIME ZONE %(time_zone)s)::date)
     RETURNING h.id, h.period_end
 ),
 stopped AS (
@@ -77,8 +82,8 @@ def pension_supersede_replaced(*, on: dt.date) -> Superseded:
     """Mark superseded the disability and survivor's pensions an old-age pension replaced.
 
     Side effects, in one transaction: every awarded disability or survivor's
-    pension of a person whose old-age pension was awarded after it, and runs
-    into that pension's period, becomes ``superseded`` and ends the day before
+    pension of a person whose old-age pension was awarded after it, while it was
+    still being paid, becomes ``superseded`` and ends the day before
     the old-age pension starts; its payment schedule ends that day too, and
     its queued payments for later months are deleted. ``on`` is the day the
     current month is judged from. Running it again changes nothing.
@@ -87,13 +92,15 @@ def pension_supersede_replaced(*, on: dt.date) -> Superseded:
         # Shared, like a single stop: planning (exclusive) must not plan a month
         # from a snapshot taken before this commit.
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [PLANNING_LOCK_KEY])
-        cursor.execute(_SUPERSEDE_SQL, {"replaceable": list(REPLACEABLE_PENSIONS), "on": on})
+        cursor.execute(_SUPERSEDE_SQL, {"replaceable": list(REPLACEABLE_PENSIONS), "on": on,
+                                        "time_zone": settings.TIME_ZONE})
         awards, schedules, cancelled = cursor.fetchone()
     return Superseded(awards, schedules, cancelled)
 
 
 # Each raised award also records the indexation in its facts, so its explanation
-# can say why the amount is no longer the one first computed.
+# can say why the amount is no longer the one first computed. Amounts go in as
+# text so that 700.10 is not read back as the float 700.1.
 _INDEX_SQL = """
 WITH raised AS (
     UPDATE entitlements_award a
@@ -102,8 +109,8 @@ WITH raised AS (
             a.facts, '{indexations}',
             coalesce(a.facts -> 'indexations', '[]'::jsonb)
             || jsonb_build_array(jsonb_build_object(
-                'year', %(year)s, 'rate', %(rate)s, 'before', a.amount,
-                'after', round(a.amount * (1 + %(rate)s), 2))))
+                'year', %(year)s, 'rate', %(rate)s, 'before', a.amount::text,
+                'after', round(a.amount * (1 + %(rate)s), 2)::text)))
     WHERE a.benefit = ANY(%(benefits)s) AND a.frequency = 'monthly' AND a.status = 'awarded'
       AND a.decided_at < %(cutoff)s
       AND (a.period_end IS NULL OR a.period_end >= %(january_first)s)

@@ -87,6 +87,14 @@ def test_too_short_insurance_gives_no_disability_pension(make_person):
     assert run_rules(person) == 0
 
 
+def test_insurance_after_the_finding_does_not_count(make_person):
+    person = make_person(fin="1DSB007", sex="M", birth_date=dt.date(1977, 5, 1))
+    insure(person, range(2015, 2026))  # 132 months, but only 72 by the finding at 43
+    find_disabled(person, determined_on=dt.date(2020, 6, 1))
+
+    assert run_rules(person) == 0
+
+
 def test_exactly_the_minimum_insurance_is_enough(make_person):
     person = make_person(fin="1DSB006", sex="M", birth_date=dt.date(1983, 5, 1))
     insure(person, range(2018, 2026))  # 96 months, the minimum at 43

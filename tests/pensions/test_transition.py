@@ -22,11 +22,11 @@ from tests.pensions.conftest import (
 DISABILITY_SCAN = dt.date(2025, 1, 15)  # he is 63 and a half: below retirement age
 
 
-def disability_pensioner(make_person, *, yearly: str):
+def disability_pensioner(make_person, *, yearly: str, valid_until: dt.date | None = None):
     """Reaches 65 on 2026-06-01; disabled at 58 with the 132 insured months needed then."""
     person = make_person(fin="1TRN001", sex="M", birth_date=dt.date(1961, 6, 1))
     insure(person, range(2006, 2017), amount=yearly)
-    find_disabled(person, determined_on=dt.date(2019, 9, 1))
+    find_disabled(person, determined_on=dt.date(2019, 9, 1), valid_until=valid_until)
     run_rules(person, on=DISABILITY_SCAN)
     return person
 
@@ -82,6 +82,19 @@ def test_disability_pension_kept_when_old_age_would_be_lower(make_person):
     assert not awards_of(person, "old_age_pension")
     assert pension_supersede_replaced(on=TODAY).awards == 0
     assert awards_of(person, "disability_pension")[0].status == Award.Status.AWARDED
+
+
+def test_pension_that_ran_out_before_the_old_age_pension_is_not_superseded(make_person):
+    person = disability_pensioner(make_person, yearly="20000", valid_until=dt.date(2026, 8, 1))
+    run_rules(person)  # the finding has lapsed: the ordinary old-age rule applies
+    [old_age] = awards_of(person, "old_age_pension")
+    assert old_age.rule == "pensions.old_age"
+
+    assert pension_supersede_replaced(on=TODAY).awards == 0
+
+    [disability] = awards_of(person, "disability_pension")
+    assert (disability.status, disability.period_end) == (Award.Status.AWARDED,
+                                                          dt.date(2026, 8, 1))
 
 
 def test_superseding_again_changes_nothing(poor_then_rich):
