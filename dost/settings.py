@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": 60.0},
     "nightly-proactive-scan": {"task": "dost.entitlements.tasks.nightly_scan",
                                "schedule": crontab(hour=2, minute=0)},
+    # Daily through January: the decree may come late; once applied, a year is not redone.
+    "index-pensions": {"task": "pensions.tasks.index_pensions",
+                       "schedule": crontab(minute=30, hour=0, month_of_year=1)},
+    "supersede-replaced-pensions": {"task": "pensions.tasks.supersede_replaced_pensions",
+                                    "schedule": crontab(minute=0, hour=4)},
     # Daily is safe: planning a month twice creates nothing new.
     "plan-monthly-payments": {"task": "dost.payments.tasks.plan_monthly_payments",
                               "schedule": crontab(hour=1, minute=0)},
