@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -14,13 +13,12 @@ from django.utils import timezone
 from dost.notifications.models import SmsMessage
 from dost.notifications.senders import SmsSender, get_sender
 from dost.notifications.templates import render_message, template_renderer
+from dost.outbox import MAX_ATTEMPTS, retry_delay
 from dost.registry.models import Person
 
 logger = logging.getLogger(__name__)
 
-SMS_MAX_ATTEMPTS = 5
-RETRY_FIRST_DELAY = dt.timedelta(minutes=1)
-RETRY_MAX_DELAY = dt.timedelta(hours=1)
+SMS_MAX_ATTEMPTS = MAX_ATTEMPTS
 LAST_ERROR_LENGTH = 500
 
 Status = SmsMessage.Status
@@ -34,9 +32,7 @@ _REPORTED_STATUSES = {
 }
 
 
-def sms_retry_delay(attempts: int) -> dt.timedelta:
-    """Wait after the ``attempts``-th failure: 1, 2, 4, 8... minutes, at most an hour."""
-    return min(RETRY_FIRST_DELAY * 2 ** max(attempts - 1, 0), RETRY_MAX_DELAY)
+sms_retry_delay = retry_delay
 
 
 def sms_enqueue(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dost.errors import DomainError
+from dost.outbox import MAX_ATTEMPTS, retry_delay
 from dost.payments.adapters import BankAdapter, BankReply, bank_adapter
 from dost.payments.models import BankRequest, Payment, PaymentSchedule
 from dost.registry.models import Person
@@ -21,9 +22,6 @@ from dost.registry.validators import validate_iban
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-FIRST_RETRY_DELAY = dt.timedelta(minutes=1)
-LONGEST_RETRY_DELAY = dt.timedelta(hours=1)
 
 # PostgreSQL advisory lock (an arbitrary number, unique in the project) that
 # planning takes exclusively and stopping a schedule takes shared. Without it a
@@ -198,7 +196,7 @@ def _record(request: BankRequest, *, status: str, reply: BankReply, last_error: 
 
 def _retry_later(request: BankRequest, *, error: str) -> None:
     attempts = request.attempts + 1
-    delay = min(FIRST_RETRY_DELAY * 2 ** (attempts - 1), LONGEST_RETRY_DELAY)
+    delay = retry_delay(attempts)
     BankRequest.objects.filter(pk=request.pk).update(
         status=BankRequest.Status.FAILED if attempts >= MAX_ATTEMPTS else BankRequest.Status.QUEUED,
         attempts=attempts,
