@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "dost.notifications",
     "dost.payments",
     "dost.centres",
+    "dost.certificates",
+    "dost.applications",
     # Subsystems
     "esocial",
     "vemtas",
