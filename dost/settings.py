@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": crontab(hour=1, minute=0)},
 }
 
+# A scan after a completed one re-checks facts recorded this long before that scan
+# began too: a transaction still open then (a bulk import) commits rows dated earlier.
+PROACTIVE_SCAN_RECORDING_MARGIN_SECONDS = envint("PROACTIVE_SCAN_RECORDING_MARGIN_SECONDS",
+                                                 15 * 60)
+
 # Public address of the site, for links and Twilio's delivery-status callbacks.
 PUBLIC_BASE_URL = envstr("PUBLIC_BASE_URL")
 BANK_ADAPTER = envstr("BANK_ADAPTER", "dost.payments.adapters.LocalBankAdapter")

@@ -148,3 +148,19 @@ def table_lookup(name: str, age: str, *, value_type: str) -> str:
     return f"""(SELECT t.value FROM unnest(%({name}__ages)s::int[],
                                     %({name}__values)s::{value_type}[]) AS t(age, value)
              WHERE t.age <= {age} ORDER BY t.age DESC LIMIT 1)"""  # noqa: S608
+
+
+# For a scan after a completed one (``Rule.wake_sql``): the living who reach the
+# retirement age for their sex in (since, on]. The outer band on birth dates lets
+# the birth-date index narrow the search to a year or two of births.
+REACHING_RETIREMENT_SQL = f"""
+SELECT p.id FROM registry_person p
+{retirement_months("p")}
+WHERE p.death_date IS NULL
+  AND p.birth_date > %(since)s::date - make_interval(
+        months => greatest(%(retirement_age_men_months)s, %(retirement_age_women_months)s))
+  AND p.birth_date <= %(on)s::date - make_interval(
+        months => least(%(retirement_age_men_months)s, %(retirement_age_women_months)s))
+  AND p.birth_date > %(since)s::date - make_interval(months => r.months)
+  AND p.birth_date <= %(on)s::date - make_interval(months => r.months)
+"""  # noqa: S608 (composed from this module's fragments; values are parameters)

@@ -20,6 +20,7 @@ from dost.entitlements.rules import Rule, register
 from pensions import rules_disability, rules_early, rules_survivor, rules_transition
 from pensions.capital import (
     OLD_AGE_PARAMETERS,
+    REACHING_RETIREMENT_SQL,
     capital_indexation,
     capital_of,
     holds_replaceable_pension,
@@ -115,6 +116,8 @@ def register_rules() -> None:
         sql=CHILDBIRTH_SQL,
         parameters=("childbirth_claim_window_days",),
         dated_parameters=("childbirth_allowance",),
+        # A birth is a recorded fact; time only closes the claim window.
+        wake_sql="",
         explain=explain_childbirth,
     ))
     register(Rule(
@@ -126,6 +129,10 @@ def register_rules() -> None:
         sql=OLD_AGE_SQL,
         parameters=OLD_AGE_PARAMETERS,
         prepare=capital_indexation,
+        watches=("pension_capital_indexation",),
+        # (Those whose disability or survivor's pension ran out, dost.entitlements.incremental
+        # finds for every rule.)
+        wake_sql=REACHING_RETIREMENT_SQL,
         explain=explain_old_age,
     ))
     rules_disability.register_rules()

@@ -127,5 +127,9 @@ def register_rules() -> None:
                     "disability_pension_min_age_years", "disability_min_insurance_months",
                     "disability_pension_coefficients"),
         prepare=disability_arguments,
+        watches=("pension_capital_indexation",),
+        # A determination taking effect is a dated fact found for every rule; time
+        # alone only brings people closer to the retirement age, which ends this rule.
+        wake_sql="",
         explain=explain_disability,
     ))

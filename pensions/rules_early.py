@@ -112,6 +112,23 @@ WHERE {old_age_entitled("cap.capital", "cap.insured_years")}
 """  # noqa: S608
 
 
+# For a scan after a completed one: women reaching the early retirement age, and
+# parents whose child reaches the age that counts (raised to it).
+WAKE_SQL = """
+SELECT p.id FROM registry_person p
+WHERE p.sex = 'F' AND p.death_date IS NULL
+  AND p.birth_date > %(since)s::date - make_interval(
+        months => %(retirement_age_women_months)s - %(early_retirement_children_months)s)
+  AND p.birth_date <= %(on)s::date - make_interval(
+        months => %(retirement_age_women_months)s - %(early_retirement_children_months)s)
+UNION
+SELECT r.relative_id FROM registry_person c
+JOIN registry_familyrelation r ON r.person_id = c.id AND r.kind IN ('parent', 'guardian')
+WHERE c.birth_date > %(since)s::date - make_interval(years => %(early_retirement_child_age_years)s)
+  AND c.birth_date <= %(on)s::date - make_interval(years => %(early_retirement_child_age_years)s)
+"""
+
+
 def early_arguments(on: dt.date) -> dict[str, Any]:
     """Indexation factors, and the day the law began: no early pension is paid before it."""
     arguments = capital_indexation(on)
@@ -153,5 +170,7 @@ def register_rules() -> None:
         parameters=(*OLD_AGE_PARAMETERS, "early_retirement_children_months",
                     "early_retirement_children_count", "early_retirement_child_age_years"),
         prepare=early_arguments,
+        watches=("pension_capital_indexation",),
+        wake_sql=WAKE_SQL,
         explain=explain_early,
     ))

@@ -22,6 +22,7 @@ from dost.entitlements.models import Frequency
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
     CAPITAL_PARAMETERS,
+    REACHING_RETIREMENT_SQL,
     capital_indexation,
     capital_of,
     retirement_months,
@@ -137,6 +138,9 @@ def register_rules() -> None:
         legal_source="Law on labour pensions, survivor's pension (dsmf.gov.az)",
         frequency=Frequency.MONTHLY,
         sql=SURVIVOR_SQL,
+        # A death is a recorded fact; time alone brings a widow(er) to the retirement age.
+        wake_sql=REACHING_RETIREMENT_SQL,
+        watches=("pension_capital_indexation",),
         parameters=(*CAPITAL_PARAMETERS, "retirement_age_men_months",
                     "retirement_age_women_months", "expected_payment_months", "minimum_pension",
                     "survivor_min_insured_months", "survivor_child_age_limit_years"),

@@ -19,6 +19,7 @@ from dost.entitlements.models import Frequency
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
     OLD_AGE_PARAMETERS,
+    REACHING_RETIREMENT_SQL,
     REPLACEABLE_PENSIONS,
     capital_indexation,
     capital_of,
@@ -29,6 +30,16 @@ from pensions.capital import (
 from pensions.explain import explain_indexations
 
 _REPLACEABLE = ", ".join(f"'{benefit}'" for benefit in REPLACEABLE_PENSIONS)
+
+# For a scan after a completed one: those reaching the retirement age, and those
+# granted a pension this rule may replace since the last scan began (a survivor's
+# pension may be awarded at retirement age, after this rule's turn in that scan).
+WAKE_SQL = f"""
+{REACHING_RETIREMENT_SQL}
+UNION
+SELECT h.person_id FROM entitlements_award h
+WHERE h.benefit IN ({_REPLACEABLE}) AND h.decided_at >= %(since_at)s
+"""  # noqa: S608
 
 # Composed from this package's own SQL fragments: no input reaches the text;
 # every value is a query parameter.
@@ -108,5 +119,7 @@ def register_rules() -> None:
         sql=TRANSITION_SQL,
         parameters=OLD_AGE_PARAMETERS,
         prepare=capital_indexation,
+        watches=("pension_capital_indexation",),
+        wake_sql=WAKE_SQL,
         explain=explain_transition,
     ))

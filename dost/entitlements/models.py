@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +24,17 @@ class ScanRun(models.Model):
     chunks_total = models.PositiveIntegerField(default=0)
     chunks_done = models.PositiveIntegerField(default=0)
     people_scanned = models.PositiveBigIntegerField(default=0)
+    # The rules this scan ran, and those of them it ran only for the people who may
+    # have changed since the scan as of ``since`` (see dost.entitlements.incremental).
+    rules = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    incremental_rules = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    since = models.DateField(_("changes since"), null=True, blank=True)
+    people_rechecked = models.PositiveBigIntegerField(_("people rechecked"), default=0)
     awarded = models.PositiveBigIntegerField(default=0)
-    started_at = models.DateTimeField(db_default=Now())
+    # The wall clock, not the transaction's start: facts recorded earlier in the
+    # same transaction must count as seen by this scan.
+    started_at = models.DateTimeField(db_default=Func(function="clock_timestamp",
+                                                      output_field=models.DateTimeField()))
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 
@@ -89,6 +100,8 @@ class Award(models.Model):
                          condition=Q(basis_person__isnull=False)),
             models.Index(fields=["scan_run"], name="award_scan_idx",
                          condition=Q(scan_run__isnull=False)),
+            # Awards are appended in time order: the awards made since a scan, cheaply.
+            BrinIndex(fields=["decided_at"], name="award_decided_brin"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,17 @@ Parameters are looked up once per run, never per person: ``parameters``
 are passed as ``%(name)s`` (value in force on the scan date) and
 ``dated_parameters`` as ``%(name__starts)s`` / ``%(name__values)s`` arrays,
 for amounts that depend on the date of the event (a birth before a law
-change gets the old amount). ``prepare`` may add derived values.
+change gets the old amount). ``prepare`` may add derived values; ``watches``
+names parameters it reads, so a change of them is noticed.
+
+``wake_sql`` lets a scan after a completed one look only at who may have
+changed (see ``dost.entitlements.incremental``). It selects a column ``id``
+of the people who may become entitled by the passage of time alone between
+``%(since)s`` (exclusive) and ``%(on)s`` (inclusive) with facts and law
+unchanged: those reaching an age, say (``%(since_at)s`` is when the previous
+scan started, for awards made since that another rule builds on). ``""``
+means time alone never makes anyone entitled; ``None`` (the default) makes
+every scan run the rule over the whole population.
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ class Rule:
     parameters: tuple[str, ...] = ()
     dated_parameters: tuple[str, ...] = ()
     prepare: Callable[[dt.date], dict[str, Any]] | None = None
+    watches: tuple[str, ...] = ()
+    wake_sql: str | None = None
     explain: Callable[[dict[str, Any]], list[str]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -43,6 +55,13 @@ class Rule:
             raise ValueError(f"{self.code}: unknown frequency {self.frequency}")
         if "{population}" not in self.sql:
             raise ValueError(f"{self.code}: the SQL must filter on {{population}}")
+        if self.wake_sql and "{population}" in self.wake_sql:
+            raise ValueError(f"{self.code}: wake_sql selects people, it takes no population")
+
+    @property
+    def law(self) -> tuple[str, ...]:
+        """Every parameter the rule's outcome depends on."""
+        return (*self.parameters, *self.dated_parameters, *self.watches)
 
 
 _RULES: dict[str, Rule] = {}

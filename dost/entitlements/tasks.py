@@ -8,12 +8,14 @@ from dost.entitlements.services import scan_chunk_run, scan_fail, scan_start
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def scan_chunk(scan_run_id: int, rule_code: str, on: str, lo: int, hi: int) -> int:
+def scan_chunk(scan_run_id: int, rule_code: str, on: str, lo: int | None, hi: int | None,
+               people: list[int] | None = None) -> int:
     try:
         return scan_chunk_run(scan_run_id=scan_run_id, rule_code=rule_code,
-                              on=dt.date.fromisoformat(on), lo=lo, hi=hi)
+                              on=dt.date.fromisoformat(on), lo=lo, hi=hi, people=people)
     except Exception as exc:
-        scan_fail(scan_run_id=scan_run_id, error=f"{rule_code} [{lo}, {hi}): {exc!r}")
+        where = f"[{lo}, {hi})" if people is None else f"{len(people)} people"
+        scan_fail(scan_run_id=scan_run_id, error=f"{rule_code} {where}: {exc!r}")
         raise
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dost.entitlements.models import Award, ScanRun
 from dost.entitlements.selectors import award_explanation
@@ -63,7 +63,8 @@ def marry(first: Person, second: Person) -> None:
 
 
 def record_death(person: Person, on: dt.date) -> None:
-    Person.objects.filter(pk=person.pk).update(death_date=on)
+    # As the civil registry's death event does: the record shows when it changed.
+    Person.objects.filter(pk=person.pk).update(death_date=on, updated_at=timezone.now())
 
 
 def run_rules(*people: Person, on: dt.date = TODAY) -> int:
@@ -73,11 +74,11 @@ def run_rules(*people: Person, on: dt.date = TODAY) -> int:
 
 @pytest.fixture
 def scan(django_capture_on_commit_callbacks) -> Callable[..., ScanRun]:
-    """A full scan, its chunk tasks run in-process once the scan is committed."""
+    """A scan, its chunk tasks run in-process once the scan is committed."""
 
-    def run(on: dt.date = TODAY, *, chunk_size: int = 100_000) -> ScanRun:
+    def run(on: dt.date = TODAY, *, chunk_size: int = 100_000, full: bool = False) -> ScanRun:
         with django_capture_on_commit_callbacks(execute=True):
-            scan_run = scan_start(on=on, chunk_size=chunk_size)
+            scan_run = scan_start(on=on, chunk_size=chunk_size, full=full)
         scan_run.refresh_from_db()
         return scan_run
 
