@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dost.centres",
     "dost.certificates",
     "dost.applications",
+    "dost.equeue",
     # Subsystems
     "esocial",
     "vemtas",

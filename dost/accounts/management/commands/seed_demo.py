@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from dost.accounts.demo import demo_users_ensure
+from dost.equeue.services import slots_open_ahead
 from dost.registry.models import Person
 from dost.registry.seeding import populate
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             counts = populate(people=people, seed=DEMO_SEED, today=timezone.localdate())
             self.stdout.write(f"Demo country: {counts['people']:,} people in "
                               f"{counts['households']:,} households.")
+        slots_open_ahead()
         try:
             logins = demo_users_ensure()
         except RuntimeError as exc:

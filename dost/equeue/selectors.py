@@ -1,0 +1,95 @@
+"""Reads of the e-queue: what can be booked, free times, a citizen's bookings and places."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dost.centres.models import Centre, Service
+from dost.equeue.models import Booking, Slot
+from dost.equeue.services import BOOKING_HORIZON_DAYS
+
+
+def bookable_services() -> QuerySet[Service]:
+    return Service.objects.filter(active=True, bookable=True)
+
+
+def open_centres() -> QuerySet[Centre]:
+    return Centre.objects.filter(active=True).select_related("region")
+
+
+def booking_days(*, days: int = BOOKING_HORIZON_DAYS) -> list[dt.date]:
+    """Days from today on which some active centre has a slot open."""
+    today = timezone.localdate()
+    return list(
+        Slot.objects.filter(day__gte=today, day__lt=today + dt.timedelta(days=days),
+                            centre__active=True)
+        .order_by("day").values_list("day", flat=True).distinct()
+    )
+
+
+def free_slots(*, centre_code: str, day: dt.date, service: Service | None = None
+               ) -> QuerySet[Slot]:
+    """Slots of a centre on a day that still have a place and have not started yet.
+
+    Empty when the centre is closed or ``service`` cannot be booked.
+    """
+    now = timezone.localtime()
+    if service is not None and not (service.active and service.bookable):
+        return Slot.objects.none()
+    slots = Slot.objects.filter(centre_id=centre_code, centre__active=True, day=day,
+                                day__gte=now.date(), booked__lt=F("capacity"))
+    if day == now.date():
+        slots = slots.filter(starts_at__gt=now.time())
+    return slots.order_by("starts_at")
+
+
+def _with_places_ahead(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Annotate ``ahead``: active bookings before this one in its day's queue at its centre.
+
+    The queue runs by slot time, then by when the place was taken. ``ahead``
+    is None for a booking that is no longer active.
+    """
+    same_slot = Q(slot__starts_at=OuterRef("slot__starts_at"))
+    before = (
+        Booking.objects.filter(centre_id=OuterRef("centre_id"), day=OuterRef("day"),
+                               status=Booking.Status.BOOKED)
+        .filter(Q(slot__starts_at__lt=OuterRef("slot__starts_at"))
+                | same_slot & Q(placed_at__lt=OuterRef("placed_at"))
+                | same_slot & Q(placed_at=OuterRef("placed_at"), id__lt=OuterRef("id")))
+        .order_by().values("centre_id").annotate(count=Count("id")).values("count")
+    )
+    return bookings.annotate(ahead=Case(
+        When(status=Booking.Status.BOOKED, then=Coalesce(Subquery(before), 0)),
+        default=None, output_field=IntegerField(),
+    ))
+
+
+def bookings_of_person(person_id: int) -> QuerySet[Booking]:
+    """A citizen's bookings, soonest first, each with its place in the queue."""
+    return _with_places_ahead(
+        Booking.objects.filter(person_id=person_id)
+        .select_related("centre", "service", "slot")
+        .order_by("day", "slot__starts_at", "id")
+    )
+
+
+def booking_of_person(*, person_id: int, booking_id: int) -> Booking | None:
+    """One of the citizen's own bookings, or None (also for another citizen's booking)."""
+    return bookings_of_person(person_id).filter(pk=booking_id).first()
+
+
+def queue_ahead(*, booking_id: int) -> int | None:
+    """How many active bookings are ahead of this one in its day's queue at its centre."""
+    booking = _with_places_ahead(Booking.objects.filter(pk=booking_id)).first()
+    return booking.ahead if booking else None
+
+
+def todays_queue(*, centre_code: str) -> QuerySet[Booking]:
+    """Today's active bookings at a centre in the order they will be called."""
+    return (Booking.objects.filter(centre_id=centre_code, day=timezone.localdate(),
+                                   status=Booking.Status.BOOKED)
+            .select_related("service", "slot").order_by("slot__starts_at", "placed_at", "id"))

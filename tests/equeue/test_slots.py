@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dost.equeue.models import Slot
+from dost.equeue.services import SLOT_CAPACITY, slots_open, slots_open_ahead
+from dost.errors import DomainError
+from tests.equeue.conftest import TUESDAY
+
+
+def test_slots_cover_working_days_from_opening_to_closing(centre):
+    created = slots_open(start=TUESDAY, days=7, centre=centre)
+    # Tuesday to Monday: five working days, 27 twenty-minute slots from 09:00 to 18:00.
+    assert created == 5 * 27
+    days = set(Slot.objects.values_list("day", flat=True))
+    assert days == {TUESDAY + dt.timedelta(days=n) for n in (0, 1, 2, 3, 6)}
+    first, last = Slot.objects.filter(day=TUESDAY).order_by("starts_at")[::26]
+    assert (first.starts_at, first.ends_at) == (dt.time(9), dt.time(9, 20))
+    assert (last.starts_at, last.ends_at) == (dt.time(17, 40), dt.time(18))
+    assert first.capacity == SLOT_CAPACITY
+
+
+def test_opening_again_keeps_existing_slots_and_adds_only_new_days(centre):
+    slots_open(start=TUESDAY, days=1, centre=centre)
+    Slot.objects.filter(day=TUESDAY).update(capacity=1)
+    assert slots_open(start=TUESDAY, days=2, centre=centre) == 27
+    assert set(Slot.objects.filter(day=TUESDAY).values_list("capacity", flat=True)) == {1}
+
+
+def test_closed_centres_get_no_slots(make_centre):
+    make_centre("open-1")
+    make_centre("closed-1", active=False)
+    slots_open_ahead(days=14)
+    assert set(Slot.objects.values_list("centre_id", flat=True)) == {"open-1"}
+    assert Slot.objects.filter(day__lt=TUESDAY).count() == 0
+
+
+def test_centre_hours_set_the_slots(make_centre):
+    centre = make_centre(opens_at=dt.time(10), closes_at=dt.time(11))
+    slots_open(start=TUESDAY, days=1, centre=centre)
+    assert list(Slot.objects.values_list("starts_at", flat=True).order_by("starts_at")) == [
+        dt.time(10), dt.time(10, 20), dt.time(10, 40)]
+
+
+def test_opening_zero_days_is_refused(centre):
+    with pytest.raises(DomainError):
+        slots_open(start=TUESDAY, days=0, centre=centre)
