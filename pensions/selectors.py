@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from dost.entitlements.parameters import parameter_on
-from dost.registry.models import Contribution, EmploymentSpell
+from dost.entitlements.parameters import history, parameter_on
+from dost.registry.models import Contribution, EmploymentSpell, Person
+from pensions.calculator import PensionParameters, PensionProjection, project_pension
 from pensions.capital import CAPITAL_SYSTEM_START, capital_indexation
 
 CENT = Decimal("0.01")
@@ -126,4 +127,52 @@ def capital_statement(*, person_id: int, on: dt.date) -> CapitalStatement:
         credit_per_year=credit_per_year,
         expected_payment_months=parameter_on("expected_payment_months", on).value,
         minimum_pension=parameter_on("minimum_pension", on).value,
+    )
+
+
+def pension_parameters(*, sex: str, on: dt.date) -> PensionParameters:
+    """What the old-age rule reads on ``on``; the retirement age with its whole history,
+    since it is the age in force on the future retirement day that counts."""
+    ages = "retirement_age_men_months" if sex == "M" else "retirement_age_women_months"
+    return PensionParameters(
+        retirement_ages=history(ages),
+        expected_payment_months=parameter_on("expected_payment_months", on),
+        minimum_pension=parameter_on("minimum_pension", on),
+        old_age_insurance_years=parameter_on("old_age_insurance_years", on),
+    )
+
+
+def pension_projection(*, sex: str, birth_date: dt.date, capital: Decimal,
+                       insured_years: Decimal, monthly_contributions: Decimal,
+                       working_years: Decimal | None, on: dt.date) -> PensionProjection:
+    """The old-age pension calculator: retirement date, capital and pension in today's money."""
+    return project_pension(on=on, birth_date=birth_date, capital=capital,
+                           insured_years=insured_years,
+                           monthly_contributions=monthly_contributions,
+                           working_years=working_years,
+                           parameters=pension_parameters(sex=sex, on=on))
+
+
+@dataclass(frozen=True)
+class PensionCalculatorFacts:
+    sex: str
+    birth_date: dt.date
+    capital: Decimal
+    insured_years: Decimal
+    # The wage of the job the person holds now, if any.
+    monthly_wage: Decimal | None
+
+
+def pension_calculator_facts(*, person_id: int, on: dt.date) -> PensionCalculatorFacts:
+    """What the registry holds for the pension calculator about one person: four queries."""
+    person = Person.objects.only("sex", "birth_date").get(pk=person_id)
+    statement = capital_statement(person_id=person_id, on=on)
+    wage = (EmploymentSpell.objects.filter(person_id=person_id, ended_on__isnull=True)
+            .order_by("-started_on").values_list("monthly_wage", flat=True).first())
+    return PensionCalculatorFacts(
+        sex=person.sex,
+        birth_date=person.birth_date,
+        capital=statement.capital.capital,
+        insured_years=statement.capital.insured_years,
+        monthly_wage=wage,
     )

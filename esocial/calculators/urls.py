@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from esocial.calculators import views
+
+urlpatterns = [
+    path("calculators/pension/", views.pension_calculator, name="pension_calculator"),
+    path("calculators/wage/", views.wage_calculator, name="wage_calculator"),
+]
