@@ -8,6 +8,8 @@ class PensionsConfig(AppConfig):
     verbose_name = _("Pensions")
 
     def ready(self) -> None:
+        from pensions.certificates import register_certificates
         from pensions.rules import register_rules
 
         register_rules()
+        register_certificates()

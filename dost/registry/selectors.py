@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, F, Func, IntegerField, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
-from dost.registry.models import Person, Source
+from dost.registry.models import EmploymentSpell, Person, Source
 from dost.registry.validators import FIN_RE, name_key, normalize_fin, normalize_phone
 
 LOOKUP_LIMIT = 20
@@ -169,3 +169,9 @@ def person_facts(person: Person) -> list[FactGroup]:
     ])
     return [group for group in (identity, contact, family, work, insurance, disability)
             if group.rows]
+
+
+def employment_spells_of(person_id: int) -> QuerySet[EmploymentSpell]:
+    """A person's jobs as reported by employers, earliest first, each with its source."""
+    return (EmploymentSpell.objects.filter(person_id=person_id).select_related("source")
+            .order_by("started_on", "id"))
