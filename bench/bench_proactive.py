@@ -2,8 +2,12 @@
 
 - first scan (backfill, every award with its SMS and bank request), against a
   bare INSERT ... SELECT of the same award rows (the write floor);
-- next-day scan, against a bare count of the same candidates (the read floor);
-- a naive per-person ORM loop over a sample (what most Django code would do);
+- next-day scan, after a day of life events, against a bare count of the same
+  candidates (the read floor): the people each rule rechecks after a completed
+  scan; and, for scale, against a count of every rule's candidates over everyone;
+- a naive per-person ORM loop over a sample (what most Django code would do),
+  against the set-based engine running the same two rules (old-age pension and
+  childbirth allowance) over everyone;
 - an event-triggered award: birth registered to award + SMS queued, p95.
 """
 
@@ -13,20 +17,25 @@ import datetime as dt
 import statistics
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from dost.celery import app as celery_app
 from dost.entitlements import engine
-from dost.entitlements.engine import RANGE_FILTER, rule_arguments
-from dost.entitlements.models import Award
-from dost.entitlements.rules import all_rules
-from dost.entitlements.services import entitlements_for_people, scan_start
+from dost.entitlements.engine import PEOPLE_FILTER, RANGE_FILTER, rule_arguments
+from dost.entitlements.incremental import people_to_recheck, resumption
+from dost.entitlements.models import Award, ScanRun
+from dost.entitlements.rules import all_rules, rule_for_code
+from dost.entitlements.services import CHUNK_SIZE, entitlements_for_people, scan_start
 from dost.registry.models import Contribution, FamilyRelation, Person
 from dost.registry.services import person_register
 
 NAIVE_SAMPLE = 20_000
 EVENTS = 200
+# A day of life events between the two scans: births and deaths.
+DAY_BIRTHS = 300
+DAY_DEATHS = 100
 OUTBOX_TABLES = ("entitlements_award", "notifications_smsmessage", "payments_bankrequest",
                  "payments_paymentschedule", "payments_payment", "entitlements_scanrun")
 
@@ -46,6 +55,10 @@ def _floor(on: dt.date, *, write: bool) -> tuple[float, int]:
         cursor.execute("SELECT min(id), max(id) + 1 FROM registry_person")
         lo, hi = cursor.fetchone()
     rows = 0
+    with connection.cursor() as cursor:
+        # As the engine runs its statements: without JIT compilation, which costs more
+        # than it saves here. The floor is the best a bare statement does.
+        cursor.execute("SET jit = off")
     started = time.perf_counter()
     for rule in all_rules():
         params = {**rule_arguments(rule, on), "_lo": lo, "_hi": hi}
@@ -63,6 +76,55 @@ def _floor(on: dt.date, *, write: bool) -> tuple[float, int]:
                 cursor.execute(f"SELECT count(*) FROM ({candidates}) c", params)
                 rows += cursor.fetchone()[0]
     return time.perf_counter() - started, rows
+
+
+def _recheck_floor(on: dt.date) -> tuple[float, int]:
+    """A bare count of each rule's candidates among the people it rechecks on ``on``."""
+    resumed = resumption(on)
+    population = Person.objects.count()
+    lists = []
+    for rule in all_rules():
+        arguments = rule_arguments(rule, on)
+        people = people_to_recheck(rule, resumed, on=on, arguments=arguments,
+                                   population=population)
+        if people is None:
+            raise RuntimeError(f"{rule.code} would not be rechecked incrementally")
+        lists.append((rule, arguments, people))
+    rows = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    started = time.perf_counter()
+    for rule, arguments, people in lists:
+        candidates = rule.sql.replace("{population}", PEOPLE_FILTER)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({candidates}) c",
+                           {**arguments, "_people": people})
+            rows += cursor.fetchone()[0]
+    return time.perf_counter() - started, rows
+
+
+def _a_day_of_events(on: dt.date) -> None:
+    """Births to mothers of the right age and deaths of the insured, as the registry
+    records them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM registry_person WHERE sex = 'F' AND death_date IS NULL "
+                       "AND birth_date BETWEEN '1990-01-01' AND '2000-12-31' ORDER BY id DESC "
+                       "LIMIT %s", [DAY_BIRTHS])
+        mothers = [row[0] for row in cursor.fetchall()]
+    with transaction.atomic():
+        for number, mother_id in enumerate(mothers):
+            child = person_register(fin=f"8{number:05d}Y", first_name="Murad", last_name="Bench",
+                                    sex="M", birth_date=on - dt.timedelta(days=1),
+                                    source="justice")
+            FamilyRelation.objects.create(person=child, relative_id=mother_id, kind="parent",
+                                          source_id="justice")
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                UPDATE registry_person SET death_date = %s, updated_at = now()
+                WHERE id IN (SELECT DISTINCT c.person_id FROM registry_contribution c
+                             JOIN registry_person p ON p.id = c.person_id
+                             WHERE p.death_date IS NULL AND p.birth_date < '1980-01-01'
+                             ORDER BY c.person_id DESC LIMIT %s)""", [on, DAY_DEATHS])
 
 
 def _scan(on: dt.date) -> tuple[float, int]:
@@ -102,9 +164,28 @@ def _naive(on: dt.date, people: list[int]) -> float:
     return time.perf_counter() - started
 
 
+def _same_rules_set_based(on: dt.date) -> float:
+    """The engine running only the rules the naive loop implements, over everyone."""
+    _reset()
+    rules = [rule_for_code("pensions.old_age"), rule_for_code("pensions.childbirth_allowance")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id), max(id) + 1 FROM registry_person")
+        first, end = cursor.fetchone()
+    started = time.perf_counter()
+    for rule in rules:
+        arguments = rule_arguments(rule, on)
+        for lo in range(first, end, CHUNK_SIZE):
+            engine.run_rule(rule, on=on, lo=lo, hi=min(lo + CHUNK_SIZE, end),
+                            arguments=arguments)
+    return time.perf_counter() - started
+
+
 def _remove_event_children() -> None:
-    Award.objects.filter(basis_person__last_name="Bench").delete()
-    Person.objects.filter(last_name="Bench").delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM registry_person WHERE last_name = 'Bench'")
+        children = [row[0] for row in cursor.fetchall()]
+    Award.objects.filter(basis_person__in=children).delete()
+    Person.objects.filter(pk__in=children).delete()
 
 
 def _event_awards(on: dt.date) -> list[float]:
@@ -133,6 +214,9 @@ def run(*, people: int) -> list[dict]:
     # request queued": draining the outboxes is the workers' job afterwards.
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
     engine._deliver_after_commit = lambda: None
+    # The seeded facts were all written before the first scan began and no transaction
+    # is left open: the margin for late commits would only make every fact look new.
+    settings.PROACTIVE_SCAN_RECORDING_MARGIN_SECONDS = 0
     on = timezone.localdate()
     population = Person.objects.count()
     print(f"population: {population:,}", flush=True)
@@ -145,10 +229,16 @@ def run(*, people: int) -> list[dict]:
           f"for {floor_rows:,} rows", flush=True)
 
     next_day = on + dt.timedelta(days=1)
-    read_floor, candidates = _floor(next_day, write=False)
+    _remove_event_children()
+    _a_day_of_events(next_day)
+    everyone_floor, everyone_candidates = _floor(next_day, write=False)
+    read_floor, candidates = _recheck_floor(next_day)
     next_seconds, next_awarded = _scan(next_day)
-    print(f"next-day scan {next_seconds:.2f} s ({next_awarded} awards); read floor "
-          f"{read_floor:.2f} s for {candidates} candidates", flush=True)
+    rechecked = ScanRun.objects.latest("started_at").people_rechecked
+    print(f"next-day scan {next_seconds:.2f} s ({next_awarded} awards, {rechecked:,} people "
+          f"rechecked); read floor {read_floor:.2f} s for {candidates} candidates; counting "
+          f"every rule's candidates over everyone {everyone_floor:.2f} s "
+          f"({everyone_candidates})", flush=True)
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM registry_person ORDER BY id LIMIT %s", [NAIVE_SAMPLE])
@@ -156,6 +246,7 @@ def run(*, people: int) -> list[dict]:
     naive_seconds = _naive(on, sample)
     naive_per_person = naive_seconds / len(sample) * 1000
     scan_per_person = first_seconds / population * 1000
+    same_rules_per_person = _same_rules_set_based(on) / population * 1000
     event_ms = _event_awards(on)
     event_p95 = statistics.quantiles(event_ms, n=100)[94]
 
@@ -170,10 +261,19 @@ def run(*, people: int) -> list[dict]:
          "met": next_seconds < 10},
         {"name": "next-day scan ÷ read floor", "value": next_seconds / read_floor, "unit": "x",
          "target": "< 5x", "met": next_seconds / read_floor < 5},
+        {"name": "next-day people rechecked", "value": rechecked, "unit": "people"},
+        {"name": "count of all candidates, everyone", "value": everyone_floor, "unit": "s"},
+        {"name": "next-day scan ÷ count over everyone", "value": next_seconds / everyone_floor,
+         "unit": "x"},
         {"name": "naive ORM loop per person", "value": naive_per_person, "unit": "ms"},
-        {"name": "set-based scan per person", "value": scan_per_person, "unit": "ms"},
-        {"name": "naive ÷ set-based per person", "value": naive_per_person / scan_per_person,
-         "unit": "x", "target": "> 50x", "met": naive_per_person / scan_per_person > 50},
+        {"name": "set-based, same 2 rules, per person", "value": same_rules_per_person,
+         "unit": "ms"},
+        {"name": "naive ÷ set-based (same rules)", "unit": "x", "target": "> 50x",
+         "value": naive_per_person / same_rules_per_person,
+         "met": naive_per_person / same_rules_per_person > 50},
+        {"name": "first scan (every rule) per person", "value": scan_per_person, "unit": "ms"},
+        {"name": "naive (2 rules) ÷ first scan (every rule)",
+         "value": naive_per_person / scan_per_person, "unit": "x"},
         {"name": "event-triggered award p95", "value": event_p95, "unit": "ms",
          "target": "< 300 ms", "met": event_p95 < 300},
     ]

@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import reverse
 
 from dost.entitlements.models import ScanRun
-from dost.entitlements.services import entitlements_for_people
+from dost.entitlements.services import entitlements_for_people, scan_start
 from dost.registry.models import FamilyRelation
 
 
@@ -49,3 +49,16 @@ def test_citizens_and_agents_cannot_start_scans(client, alice, agent):
         client.force_login(user)
         assert client.post(reverse("entitlements:scan_create")).status_code == 403
     assert not ScanRun.objects.exists()
+
+
+def test_staff_see_that_a_scan_looked_again_only_at_who_may_have_changed(
+        client, charlie, make_person, settings, django_capture_on_commit_callbacks):
+    settings.PROACTIVE_SCAN_RECORDING_MARGIN_SECONDS = 0
+    make_person()
+    for day in (23, 24):
+        with django_capture_on_commit_callbacks(execute=True):
+            scan = scan_start(on=dt.date(2026, 11, day))
+    client.force_login(charlie)
+    page = client.get(reverse("entitlements:scan_detail", args=[scan.pk]),
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 people who may have changed since the scan as of" in page
