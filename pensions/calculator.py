@@ -87,14 +87,6 @@ class PensionProjection:
         return self.retirement_on <= self.on
 
     @property
-    def retirement_age_years(self) -> int:
-        return int(self.retirement_age.value) // 12
-
-    @property
-    def retirement_age_months(self) -> int:
-        return int(self.retirement_age.value) % 12
-
-    @property
     def capital(self) -> Decimal:
         # Not rounded: the rule divides the exact capital, and so does the calculator.
         return self.capital_now + self.future_contributions

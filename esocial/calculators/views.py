@@ -16,6 +16,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,7 +74,10 @@ def _percent(rate: Any) -> str:
 
 
 def _amount(value: Any) -> str:
-    return f"{Decimal(str(value)):,.2f}".replace(",", "\u00a0") + " AZN"
+    """An amount in the reader's number format, without qapiks when it is whole."""
+    amount = Decimal(str(value))
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"{number_format(amount, decimal_pos=places, force_grouping=True)} AZN"
 
 
 def _age(months: int) -> str:
@@ -226,6 +230,7 @@ def pension_calculator(request: HttpRequest) -> HttpResponse:
         )
     return render(request, "esocial/calculators/pension.html", {
         "form": form, "projection": projection, "contributions": contributions,
+        "retirement_age": _age(int(projection.retirement_age.value)) if projection else "",
         "prefilled": facts is not None,
         "parameters": parameter_rows(projection.parameters_used) if projection else [],
     })

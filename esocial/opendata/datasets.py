@@ -1,0 +1,235 @@
+"""The open datasets the portal publishes, and how each becomes a table, a file and a chart.
+
+A dataset is an aggregate, never a list of people: its ``query`` returns
+totals computed in SQL by the owning app's selectors, and ``present`` turns
+them into rows for the reader's language. The totals are cached briefly and
+shared by every language, since anyone may ask for them.
+
+Privacy: a row that counts fewer than ``SMALL_COUNT`` people is published
+without its count and without the amounts derived from it (they would tell
+one person's award), both as empty values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from dost.entitlements.selectors import (
+    award_totals_by_benefit,
+    award_totals_by_month_and_region,
+)
+
+SMALL_COUNT = 5
+CACHE_SECONDS = 600
+LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+Row = dict[str, Any]
+
+
+class Kind:
+    TEXT = "text"
+    INTEGER = "integer"
+    AMOUNT = "amount"
+
+
+@dataclass(frozen=True)
+class Column:
+    # Machine name: the CSV header and the JSON key, the same in every language.
+    name: str
+    title: str | Promise
+    kind: str = Kind.TEXT
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    kind: str  # "bar" or "line"
+    title: str | Promise
+    # The column naming each bar or point, and the column giving its value. Rows that
+    # share a label are added up (unpublished values left out).
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    code: str
+    title: str | Promise
+    description: str | Promise
+    source: str | Promise
+    columns: tuple[Column, ...]
+    # The totals, language-neutral and picklable (they are cached).
+    query: Callable[[], Any]
+    # The totals as rows of the columns, in the active language.
+    present: Callable[[Any], list[Row]]
+    # The first chart is the dataset's own, also published as an SVG file.
+    charts: tuple[ChartSpec, ...]
+    # The count that decides whether a row is published, and what it hides besides itself.
+    count_column: str
+    derived_columns: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+@dataclass(frozen=True)
+class Table:
+    dataset: Dataset
+    rows: list[Row]
+    generated_at: dt.datetime
+    # Rows published without their count.
+    suppressed: int
+
+
+_DATASETS: dict[str, Dataset] = {}
+
+
+def register(dataset: Dataset) -> Dataset:
+    if dataset.code in _DATASETS:
+        raise ValueError(f"Dataset {dataset.code} is registered twice.")
+    _DATASETS[dataset.code] = dataset
+    return dataset
+
+
+def all_datasets() -> list[Dataset]:
+    return list(_DATASETS.values())
+
+
+def dataset_for_code(code: str) -> Dataset:
+    try:
+        return _DATASETS[code]
+    except KeyError as exc:
+        raise LookupError(f"No dataset {code}.") from exc
+
+
+def table(dataset: Dataset) -> Table:
+    """The dataset's rows in the active language, small counts withheld."""
+    totals = cache.get_or_set(f"opendata:{dataset.code}", lambda: {
+        "generated_at": timezone.now(), "totals": dataset.query()}, CACHE_SECONDS)
+    rows, suppressed = [], 0
+    for row in dataset.present(totals["totals"]):
+        count = row[dataset.count_column]
+        if count is not None and count < SMALL_COUNT:
+            row = {**row, **dict.fromkeys((dataset.count_column, *dataset.derived_columns))}
+            suppressed += 1
+        rows.append(row)
+    return Table(dataset, rows, totals["generated_at"], suppressed)
+
+
+def chart_points(result: Table, spec: ChartSpec) -> list[tuple[str, Decimal | int | None]]:
+    """(label, value) pairs for a chart, in the table's order; rows sharing a label add up.
+
+    Only published values are added, so a chart tells nothing the table does not.
+    """
+    totals: dict[str, Decimal | int | None] = {}
+    for row in result.rows:
+        label, value = str(row[spec.label]), row[spec.value]
+        if value is None:
+            totals.setdefault(label, None)
+        else:
+            totals[label] = (totals.get(label) or 0) + value
+    return list(totals.items())
+
+
+def _language() -> str:
+    language = (get_language() or "az")[:2]
+    return language if language in ("az", "en", "ru") else "az"
+
+
+def _average(amount: Decimal, count: int) -> Decimal:
+    return (amount / count).quantize(Decimal("0.01")) if count else Decimal(0)
+
+
+# Programme statistics -------------------------------------------------------------------
+
+
+def _programme_totals() -> list[Any]:
+    return award_totals_by_benefit(on=timezone.localdate())
+
+
+def _programme_rows(totals: Sequence[Any]) -> list[Row]:
+    return [
+        {"benefit": total.benefit, "benefit_title": total.title,
+         "frequency": total.frequency_label, "awards": total.awards,
+         "amount": total.amount, "average_amount": _average(total.amount, total.awards)}
+        for total in totals
+    ]
+
+
+register(Dataset(
+    code="programme-statistics",
+    title=_("Benefits and pensions in payment"),
+    description=_(
+        "Awards in force today, by benefit: how many there are and their amounts added up. "
+        "For a monthly benefit the amount is one month's payments; for a lump sum it is what "
+        "has been paid. Stopped awards and pensions replaced by a better one are not counted."
+    ),
+    source=_("Proactive engine's awards (DOST Centralised Electronic Information System)"),
+    columns=(
+        Column("benefit", _("Benefit code")),
+        Column("benefit_title", _("Benefit")),
+        Column("frequency", _("Paid")),
+        Column("awards", _("Awards"), Kind.INTEGER),
+        Column("amount", _("Amount, AZN"), Kind.AMOUNT),
+        Column("average_amount", _("Average amount, AZN"), Kind.AMOUNT),
+    ),
+    query=_programme_totals,
+    present=_programme_rows,
+    charts=(ChartSpec("bar", _("Awards in force, by benefit"), "benefit_title", "awards"),),
+    count_column="awards",
+    derived_columns=("amount", "average_amount"),
+))
+
+
+# Proactive awards by month and region ---------------------------------------------------
+
+
+def _month_region_rows(totals: Sequence[Any]) -> list[Row]:
+    language = _language()
+    return [
+        {"month": total.month.strftime("%Y-%m"),
+         "economic_region": total.economic_region or "unknown",
+         "economic_region_name": total.names[language] or str(_("Not recorded")),
+         "awards": total.awards, "monthly_amount": total.monthly_amount,
+         "lump_sum_amount": total.lump_sum_amount}
+        for total in totals
+    ]
+
+
+register(Dataset(
+    code="awards-by-month-and-region",
+    title=_("Proactive awards by month and region"),
+    description=_(
+        "Benefits and pensions granted without an application, by the month of the decision "
+        "and the economic region where the beneficiary lives (economic regions of the decree "
+        "of 7 July 2021). Monthly amounts are the monthly payments granted that month; lump "
+        "sums are one-off payments."
+    ),
+    source=_("Proactive engine's awards and the citizen registry's addresses"),
+    columns=(
+        Column("month", _("Month of decision")),
+        Column("economic_region", _("Economic region code")),
+        Column("economic_region_name", _("Economic region")),
+        Column("awards", _("Awards"), Kind.INTEGER),
+        Column("monthly_amount", _("Monthly amounts granted, AZN"), Kind.AMOUNT),
+        Column("lump_sum_amount", _("Lump sums granted, AZN"), Kind.AMOUNT),
+    ),
+    query=award_totals_by_month_and_region,
+    present=_month_region_rows,
+    charts=(
+        ChartSpec("line", _("Proactive awards by month, all regions"), "month", "awards"),
+        ChartSpec("bar", _("Proactive awards by economic region, all months"),
+                  "economic_region_name", "awards"),
+    ),
+    count_column="awards",
+    derived_columns=("monthly_amount", "lump_sum_amount"),
+))
