@@ -6,3 +6,8 @@ class EmploymentConfig(AppConfig):
     name = "employment"
     label = "employment"
     verbose_name = _("Labour and employment")
+
+    def ready(self) -> None:
+        from employment.applications import register as register_applications
+
+        register_applications()

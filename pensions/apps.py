@@ -8,8 +8,10 @@ class PensionsConfig(AppConfig):
     verbose_name = _("Pensions")
 
     def ready(self) -> None:
+        from pensions.applications import register as register_applications
         from pensions.certificates import register_certificates
         from pensions.rules import register_rules
 
         register_rules()
         register_certificates()
+        register_applications()

@@ -6,3 +6,8 @@ class VemtasConfig(AppConfig):
     name = "vemtas"
     label = "vemtas"
     verbose_name = _("Targeted social assistance")
+
+    def ready(self) -> None:
+        from vemtas.applications import register as register_applications
+
+        register_applications()

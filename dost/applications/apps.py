@@ -6,3 +6,8 @@ class ApplicationsConfig(AppConfig):
     name = "dost.applications"
     label = "applications"
     verbose_name = _("E-applications")
+
+    def ready(self) -> None:
+        from dost.applications.notifications import register_templates
+
+        register_templates()

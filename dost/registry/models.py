@@ -333,7 +333,58 @@ class DisabilityStatus(Fact):
         return 3
 
 
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("being checked")
+    VERIFIED = "verified", _("confirmed and corrected")
+    REJECTED = "rejected", _("not confirmed")
+
+
+class CorrectionRequest(models.Model):
+    """A citizen's report that a fact about them is wrong.
+
+    It changes nothing in the registry by itself: staff check it against the
+    source institution, and only a verified request corrects the fact.
+    ``fact`` is a key of ``dost.registry.corrections.CORRECTABLE_FACTS``.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE,
+                               related_name="correction_requests", db_index=False)
+    fact = models.CharField(_("fact"), max_length=32)
+    # What the registry showed when the citizen reported it.
+    current_value = models.CharField(_("value in the registry"), max_length=300, blank=True)
+    proposed_value = models.TextField(_("what the citizen says is right"))
+    document = models.FileField(_("supporting document"), upload_to="corrections/%Y/%m/",
+                                blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=CorrectionStatus.choices,
+                              default=CorrectionStatus.OPEN)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    resolution_note = models.TextField(_("answer to the citizen"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        indexes = [
+            models.Index(fields=["person", "-created_at"], name="correction_person_idx"),
+            models.Index(fields=["created_at"], name="correction_open_idx",
+                         condition=Q(status="open")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "verified", "rejected"]),
+                                   name="correction_status_valid"),
+            # One report of a fact at a time: a second would only be checked twice.
+            models.UniqueConstraint(fields=["person", "fact"], condition=Q(status="open"),
+                                    name="correction_one_open_per_fact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.fact} {self.status}"
+
+
 __all__ = [
-    "Contribution", "DisabilityStatus", "EconomicRegion", "EmploymentSpell", "FamilyRelation",
-    "Household", "NameKey", "Person", "Region", "Source",
+    "Contribution", "CorrectionRequest", "CorrectionStatus", "DisabilityStatus", "EconomicRegion",
+    "EmploymentSpell", "FamilyRelation", "Household", "NameKey", "Person", "Region", "Source",
 ]

@@ -6,10 +6,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
-from django.db.models import CharField, F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from dost.registry.models import EmploymentSpell, Person, Source
+from dost.registry.models import (
+    CorrectionRequest,
+    CorrectionStatus,
+    EmploymentSpell,
+    Person,
+    Source,
+)
 from dost.registry.validators import FIN_RE, name_key, normalize_fin, normalize_phone
 
 LOOKUP_LIMIT = 20
@@ -112,13 +118,15 @@ class FactRow:
 class FactGroup:
     title: str
     rows: list[FactRow] = field(default_factory=list)
+    # Stable name of the group (``corrections.CORRECTABLE_FACTS`` refer to it).
+    key: str = ""
 
 
 def person_facts(person: Person) -> list[FactGroup]:
     """Everything the registry holds about a person, grouped, each fact with its source."""
     sources = {source.code: source for source in Source.objects.all()}
     recorded = person.recorded_at
-    identity = FactGroup(_("Identity"), [
+    identity = FactGroup(_("Identity"), key="identity", rows=[
         FactRow(_("FIN"), person.fin, sources.get(person.source_id), recorded),
         FactRow(_("Name"), person.full_name, sources.get(person.source_id), recorded),
         FactRow(_("Sex"), person.get_sex_display(), sources.get(person.source_id), recorded),
@@ -128,7 +136,7 @@ def person_facts(person: Person) -> list[FactGroup]:
         identity.rows.append(
             FactRow(_("Date of death"), person.death_date, sources.get(person.source_id), recorded)
         )
-    contact = FactGroup(_("Contact and payment"), [
+    contact = FactGroup(_("Contact and payment"), key="contact", rows=[
         FactRow(_("Mobile phone"), person.phone or "—", sources.get(person.phone_source_id),
                 recorded),
         FactRow(_("Region"), person.region or "—", sources.get(person.address_source_id),
@@ -136,12 +144,12 @@ def person_facts(person: Person) -> list[FactGroup]:
         FactRow(_("Bank account (IBAN)"), person.bank_account or "—",
                 sources.get(person.bank_account_source_id), recorded),
     ])
-    family = FactGroup(_("Family"), [
+    family = FactGroup(_("Family"), key="family", rows=[
         FactRow(relation.get_kind_display(), relation.relative.full_name,
                 sources.get(relation.source_id), relation.recorded_at)
         for relation in person.relations.select_related("relative").order_by("kind", "since")
     ])
-    work = FactGroup(_("Employment"), [
+    work = FactGroup(_("Employment"), key="employment", rows=[
         FactRow(
             spell.employer_name,
             f"{spell.started_on} – {spell.ended_on or _('now')}",
@@ -149,7 +157,7 @@ def person_facts(person: Person) -> list[FactGroup]:
         )
         for spell in person.employment_spells.order_by("-started_on")
     ])
-    insurance = FactGroup(_("Social insurance"), [
+    insurance = FactGroup(_("Social insurance"), key="insurance", rows=[
         FactRow(
             str(contribution.year),
             _("%(months)s months, %(amount)s AZN")
@@ -158,7 +166,7 @@ def person_facts(person: Person) -> list[FactGroup]:
         )
         for contribution in person.contributions.order_by("-year")
     ])
-    disability = FactGroup(_("Disability"), [
+    disability = FactGroup(_("Disability"), key="disability", rows=[
         FactRow(
             _("Functional impairment"),
             f"{status.percent} % ({status.determined_on} – "
@@ -175,3 +183,19 @@ def employment_spells_of(person_id: int) -> QuerySet[EmploymentSpell]:
     """A person's jobs as reported by employers, earliest first, each with its source."""
     return (EmploymentSpell.objects.filter(person_id=person_id).select_related("source")
             .order_by("started_on", "id"))
+
+
+def correction_requests_of_person(person_id: int) -> QuerySet[CorrectionRequest]:
+    """The person's reports of wrong facts, open ones first, then newest first."""
+    return CorrectionRequest.objects.filter(person_id=person_id).order_by(
+        Case(When(status=CorrectionStatus.OPEN, then=0), default=1), "-created_at", "-id")
+
+
+def open_correction_requests() -> QuerySet[CorrectionRequest]:
+    """Reports waiting for staff, the oldest first."""
+    return (CorrectionRequest.objects.filter(status=CorrectionStatus.OPEN)
+            .select_related("person").order_by("created_at", "id"))
+
+
+def correction_request_by_id(pk: int) -> CorrectionRequest | None:
+    return CorrectionRequest.objects.select_related("person", "resolved_by").filter(pk=pk).first()

@@ -1,0 +1,44 @@
+"""Forms of the portal's application and correction pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dost.applications.forms import evidence_field
+from dost.registry.corrections import CORRECTABLE_FACTS, MAX_PROPOSED_LENGTH, facts_of_group
+
+# The form offered under "Something else is wrong or missing": any fact.
+ANY_GROUP = "other"
+
+
+class CorrectionRequestForm(forms.Form):
+    """The "report a mistake" form under one fact group of the My data page (prefixed by it)."""
+
+    fact = forms.ChoiceField(label=_("Which fact is wrong?"))
+    proposed_value = forms.CharField(
+        label=_("What is right?"), max_length=MAX_PROPOSED_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("We check it with the institution the fact came from before anything "
+                    "changes."),
+    )
+
+    def __init__(self, *args: Any, group: str, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=group, **kwargs)
+        self.group = group
+        facts = CORRECTABLE_FACTS if group == ANY_GROUP else facts_of_group(group)
+        self.fields["fact"].choices = [(fact.key, fact.label) for fact in facts]
+        self.fields["document"] = evidence_field(
+            label=_("A document that shows it (optional)"), required=False)
+
+
+class CorrectionResolveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("verify", _("Confirmed: correct the fact")),
+                 ("reject", _("Not confirmed"))],
+    )
+    note = forms.CharField(label=_("Answer to the citizen"), max_length=2000, required=False,
+                           help_text=_("Required when the correction is not confirmed."))

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dost.applications.models import Application, ApplicationDocument
+from dost.applications.services import InvalidApplication
+from dost.registry.evidence import MAX_EVIDENCE_BYTES
+from tests.applications.conftest import PDF, apply_for_recalculation, pdf
+
+FIELD = "document_service_record"
+
+
+def test_a_pdf_is_stored_with_the_application(alice):
+    application = apply_for_recalculation(alice, reason="service_missing", files={FIELD: pdf()})
+    document = ApplicationDocument.objects.get(application=application)
+    assert document.requirement == "service_record"
+    assert document.content_type == "application/pdf"
+    assert document.original_name == "labour-book.pdf"
+    assert "labour-book" not in document.file.name
+    assert document.file.read() == PDF
+
+
+def test_the_document_is_needed_only_for_missing_service(alice):
+    application = apply_for_recalculation(alice, reason="wages_wrong")
+    assert not application.documents.exists()
+
+
+def test_missing_service_without_proof_is_refused(alice):
+    with pytest.raises(InvalidApplication) as refused:
+        apply_for_recalculation(alice, reason="service_missing")
+    assert FIELD in refused.value.form.errors
+    assert not Application.objects.exists()
+
+
+def test_a_file_that_is_not_a_document_is_refused_whatever_its_name(alice):
+    program = SimpleUploadedFile("labour-book.pdf", b"MZ\x90\x00 not a pdf",
+                                 content_type="application/pdf")
+    with pytest.raises(InvalidApplication) as refused:
+        apply_for_recalculation(alice, reason="service_missing", files={FIELD: program})
+    assert "PDF, JPEG or PNG" in refused.value.form.errors[FIELD][0]
+    assert not Application.objects.exists()
+
+
+def test_a_pdf_under_another_extension_is_refused(alice):
+    with pytest.raises(InvalidApplication):
+        apply_for_recalculation(alice, reason="service_missing",
+                                files={FIELD: pdf(name="labour-book.exe")})
+    assert not Application.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused(alice, tmp_path, settings):
+    huge = pdf(content=PDF + b"0" * MAX_EVIDENCE_BYTES)
+    with pytest.raises(InvalidApplication) as refused:
+        apply_for_recalculation(alice, reason="service_missing", files={FIELD: huge})
+    assert "at most" in refused.value.form.errors[FIELD][0]
+    assert not Application.objects.exists()
+    assert not list((tmp_path / "media").rglob("*.pdf"))
+
+
+def test_applicant_downloads_their_document(client, alice):
+    application = apply_for_recalculation(alice, reason="service_missing", files={FIELD: pdf()})
+    document = application.documents.get()
+    client.force_login(alice)
+    response = client.get(reverse("esocial:application_document",
+                                  args=[application.pk, document.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_another_citizen_cannot_download_the_document(client, alice, bob):
+    application = apply_for_recalculation(alice, reason="service_missing", files={FIELD: pdf()})
+    document = application.documents.get()
+    client.force_login(bob)
+    response = client.get(reverse("esocial:application_document",
+                                  args=[application.pk, document.pk]))
+    assert response.status_code == 404
