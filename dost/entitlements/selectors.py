@@ -59,7 +59,6 @@ def explained_awards(person_id: int) -> list[tuple[Award, Explanation]]:
     return [(award, award_explanation(award)) for award in awards_of_person(person_id)]
 
 
-
 @dataclass(frozen=True)
 class BenefitTotal:
     """Awards of one benefit: how many, and their amounts summed."""

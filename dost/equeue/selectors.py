@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
@@ -93,3 +94,25 @@ def todays_queue(*, centre_code: str) -> QuerySet[Booking]:
     return (Booking.objects.filter(centre_id=centre_code, day=timezone.localdate(),
                                    status=Booking.Status.BOOKED)
             .select_related("service", "slot").order_by("slot__starts_at", "placed_at", "id"))
+
+
+@dataclass(frozen=True)
+class CentreBookings:
+    """E-queue bookings ever made at one centre, whatever became of them."""
+
+    centre: str
+    # The centre's name by language code: totals are cached and shared by every language.
+    names: dict[str, str]
+    bookings: int
+
+
+def booking_totals_by_centre() -> list[CentreBookings]:
+    """How many bookings each centre has received, in one query."""
+    rows = (Booking.objects.values("centre_id", "centre__name_az", "centre__name_en",
+                                   "centre__name_ru")
+            .annotate(bookings=Count("id")).order_by("centre_id"))
+    return [CentreBookings(row["centre_id"],
+                           {language: row[f"centre__name_{language}"] or row["centre__name_az"]
+                            for language in ("az", "en", "ru")},
+                           row["bookings"])
+            for row in rows]

@@ -28,6 +28,7 @@ from dost.entitlements.selectors import (
     award_totals_by_benefit,
     award_totals_by_month_and_region,
 )
+from dost.equeue.selectors import booking_totals_by_centre
 
 SMALL_COUNT = 5
 CACHE_SECONDS = 600
@@ -58,6 +59,8 @@ class ChartSpec:
     # share a label are added up (unpublished values left out).
     label: str
     value: str
+    # Only the rows whose column (first) holds the value (second), when given.
+    only: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ def chart_points(result: Table, spec: ChartSpec) -> list[tuple[str, Decimal | in
     """
     totals: dict[str, Decimal | int | None] = {}
     for row in result.rows:
+        if spec.only is not None and row[spec.only[0]] != spec.only[1]:
+            continue
         label, value = str(row[spec.label]), row[spec.value]
         if value is None:
             totals.setdefault(label, None)
@@ -232,4 +237,47 @@ register(Dataset(
     ),
     count_column="awards",
     derived_columns=("monthly_amount", "lump_sum_amount"),
+))
+
+
+# Service usage ----------------------------------------------------------------------------
+
+BOOKINGS = "equeue_booking"
+
+
+def _usage_totals() -> dict[str, list[Any]]:
+    return {"bookings": booking_totals_by_centre()}
+
+
+def _usage_rows(totals: dict[str, list[Any]]) -> list[Row]:
+    language = _language()
+    return [
+        {"channel": BOOKINGS, "channel_title": str(_("e-queue bookings")),
+         "code": centre.centre, "name": centre.names[language], "count": centre.bookings}
+        for centre in totals["bookings"]
+    ]
+
+
+register(Dataset(
+    code="service-usage",
+    title=_("Use of online services"),
+    description=_(
+        "How many visits have been booked in the e-queue of each DOST centre since it "
+        "opened, whatever became of the booking."
+    ),
+    source=_("DOST e-queue"),
+    columns=(
+        Column("channel", _("Channel code")),
+        Column("channel_title", _("Channel")),
+        Column("code", _("Centre or service code")),
+        Column("name", _("Centre or service")),
+        Column("count", _("Number"), Kind.INTEGER),
+    ),
+    query=_usage_totals,
+    present=_usage_rows,
+    charts=(
+        ChartSpec("bar", _("E-queue bookings by DOST centre"), "name", "count",
+                  only=("channel", BOOKINGS)),
+    ),
+    count_column="count",
 ))
