@@ -32,6 +32,9 @@ from dost.equeue.selectors import booking_totals_by_centre
 
 SMALL_COUNT = 5
 CACHE_SECONDS = 600
+# Bump the version when the shape of a dataset's totals changes, so that a new release
+# never reads totals pickled by the old one.
+CACHE_KEY = "opendata:v1:{code}"
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 
 Row = dict[str, Any]
@@ -116,7 +119,7 @@ def dataset_for_code(code: str) -> Dataset:
 
 def table(dataset: Dataset) -> Table:
     """The dataset's rows in the active language, small counts withheld."""
-    totals = cache.get_or_set(f"opendata:{dataset.code}", lambda: {
+    totals = cache.get_or_set(CACHE_KEY.format(code=dataset.code), lambda: {
         "generated_at": timezone.now(), "totals": dataset.query()}, CACHE_SECONDS)
     rows, suppressed = [], 0
     for row in dataset.present(totals["totals"]):

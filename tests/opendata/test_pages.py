@@ -51,3 +51,12 @@ def test_open_data_pages_render_in_every_language(client, awards, url, language)
 
     assert response.status_code == 200
     assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_a_dataset_page_read_again_costs_no_query(client, awards, django_assert_num_queries):
+    client.get("/open-data/awards-by-month-and-region/")
+
+    with django_assert_num_queries(0):
+        response = client.get("/open-data/awards-by-month-and-region/")
+
+    assert response.status_code == 200
