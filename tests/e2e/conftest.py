@@ -15,9 +15,15 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from dost.accounts.models import User
 from dost.audit.models import Channel, Subject
 from dost.audit.services import access_record
+from dost.centres.models import Centre, Service
 from dost.entitlements.services import entitlements_for_people
+from dost.equeue.selectors import bookable_services, open_centres
+from dost.equeue.services import slots_open
 from dost.registry.models import Contribution, EmploymentSpell, FamilyRelation
 from tests.e2e.harness import chromium_path
+
+# The e-queue's own way to make a test centre and service, kept in step with its models.
+from tests.equeue.conftest import make_centre, make_service  # noqa: F401
 
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 900},
@@ -114,3 +120,14 @@ def citizen(alice, make_person, charlie) -> User:
                   reason="Checking the childbirth allowance", actor_id=charlie.pk)
     return alice
 
+
+
+@pytest.fixture
+def bookable_visit(request) -> tuple[Service, Centre, dt.date]:
+    """A bookable service and an open centre with free times from tomorrow on."""
+    centre = open_centres().first() or request.getfixturevalue("make_centre")()
+    service = bookable_services().first() or request.getfixturevalue("make_service")()
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    slots_open(start=tomorrow, days=7, centre=centre)
+    day = centre.slots.filter(day__gte=tomorrow).order_by("day").values_list("day", flat=True)[0]
+    return service, centre, day
