@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from dost.centres.models import Centre
-from dost.equeue.models import Slot
 from dost.equeue.selectors import bookable_services, open_centres
+
+if TYPE_CHECKING:
+    from dost.centres.models import Centre, Service
+    from dost.equeue.models import Slot
 
 
 class CentreChoiceField(forms.ModelChoiceField):
@@ -20,11 +23,11 @@ class CentreChoiceField(forms.ModelChoiceField):
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Service) -> str:
         return obj.title
 
 
-class _SlotPicker(forms.Form):
+class SlotPicker(forms.Form):
     """Centre, day and a free time there; the times are filled in by the view."""
 
     centre = CentreChoiceField(label=_("DOST centre"), queryset=open_centres(),
@@ -46,11 +49,11 @@ class _SlotPicker(forms.Form):
         ]
 
 
-class BookingForm(_SlotPicker):
+class BookingForm(SlotPicker):
     service = ServiceChoiceField(label=_("Service"), queryset=bookable_services(),
                                  to_field_name="code", empty_label=_("Choose a service"))
     field_order = ["service", "centre", "day", "slot"]
 
 
-class MoveForm(_SlotPicker):
+class MoveForm(SlotPicker):
     pass

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -12,12 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dost.accounts.decorators import role_required
 from dost.accounts.models import Role
-from dost.equeue.models import Booking
 from dost.equeue.selectors import booking_days, booking_of_person, bookings_of_person, free_slots
 from dost.equeue.services import booking_cancel, booking_create, booking_move
 from dost.equeue.tickets import ticket_qr_svg
 from dost.errors import DomainError
 from esocial.queue.forms import BookingForm, MoveForm
+
+if TYPE_CHECKING:
+    from dost.centres.models import Service
+    from dost.equeue.models import Booking
+    from esocial.queue.forms import SlotPicker
 
 # The form field a refusal is about; the others are shown above the form.
 FIELD_FOR_REFUSAL = {
@@ -33,7 +39,7 @@ def _own_booking(request: HttpRequest, pk: int) -> Booking:
     return booking
 
 
-def _picker_data(request: HttpRequest, *, preset: set[str]):
+def _picker_data(request: HttpRequest, *, preset: set[str]) -> QueryDict | None:
     """The data to bind: the POST, or the GET once the citizen asked for times.
 
     A link that only presets a field (``?service=``) shows an unbound form,
@@ -44,11 +50,12 @@ def _picker_data(request: HttpRequest, *, preset: set[str]):
     return request.GET if request.GET.keys() - preset else None
 
 
-def _refusal_shown(form, refusal: DomainError) -> None:
+def _refusal_shown(form: SlotPicker, refusal: DomainError) -> None:
     form.add_error(FIELD_FOR_REFUSAL.get(refusal.code), refusal.message)
 
 
-def _with_slots(form, *, service=None, current_slot_id: int | None = None) -> dict | None:
+def _with_slots(form: SlotPicker, *, service: Service | None = None,
+                current_slot_id: int | None = None) -> dict[str, str] | None:
     """Show the free times for the chosen centre and day; returns the choice to carry along."""
     needed = {"centre", "day"} | ({"service"} if "service" in form.fields else set())
     if not form.is_bound or not needed <= form.cleaned_data.keys():
@@ -63,7 +70,8 @@ def _with_slots(form, *, service=None, current_slot_id: int | None = None) -> di
     return carried
 
 
-def _slot_picker_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+def _slot_picker_page(request: HttpRequest, template: str, context: dict[str, object]
+                      ) -> HttpResponse:
     if request.htmx:
         return render(request, "esocial/queue/_slots.html", context)
     return render(request, template, context)
@@ -126,7 +134,8 @@ def queue_move(request: HttpRequest, pk: int) -> HttpResponse:
     data = _picker_data(request, preset=set())
     if data is None and booking.day in days:
         # Start from the booking's own centre and day, with its free times shown.
-        data = {"centre": booking.centre_id, "day": booking.day.isoformat()}
+        data = QueryDict(mutable=True)
+        data.update({"centre": booking.centre_id, "day": booking.day.isoformat()})
     form = MoveForm(data, days=days)
     if form.is_valid() and request.method == "POST":
         if form.cleaned_data["slot"] is None:
