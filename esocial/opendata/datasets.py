@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from dost.applications.selectors import application_totals_by_type
 from dost.entitlements.selectors import (
     award_totals_by_benefit,
     award_totals_by_month_and_region,
@@ -245,30 +246,38 @@ register(Dataset(
 
 # Service usage ----------------------------------------------------------------------------
 
+APPLICATIONS = "e_application"
 BOOKINGS = "equeue_booking"
 
 
 def _usage_totals() -> dict[str, list[Any]]:
-    return {"bookings": booking_totals_by_centre()}
+    return {"applications": application_totals_by_type(), "bookings": booking_totals_by_centre()}
 
 
 def _usage_rows(totals: dict[str, list[Any]]) -> list[Row]:
     language = _language()
-    return [
+    applications = [
+        {"channel": APPLICATIONS, "channel_title": str(_("e-applications")),
+         "code": kind.type_code, "name": kind.title, "count": kind.applications}
+        for kind in totals["applications"]
+    ]
+    bookings = [
         {"channel": BOOKINGS, "channel_title": str(_("e-queue bookings")),
          "code": centre.centre, "name": centre.names[language], "count": centre.bookings}
         for centre in totals["bookings"]
     ]
+    return applications + bookings
 
 
 register(Dataset(
     code="service-usage",
     title=_("Use of online services"),
     description=_(
-        "How many visits have been booked in the e-queue of each DOST centre since it "
-        "opened, whatever became of the booking."
+        "How many e-applications have been submitted on the portal for each service, and how "
+        "many visits have been booked in the e-queue of each DOST centre, since they opened, "
+        "whatever became of them. Drafts never sent are not counted."
     ),
-    source=_("DOST e-queue"),
+    source=_("e-Social portal applications and the DOST e-queue"),
     columns=(
         Column("channel", _("Channel code")),
         Column("channel_title", _("Channel")),
@@ -279,6 +288,8 @@ register(Dataset(
     query=_usage_totals,
     present=_usage_rows,
     charts=(
+        ChartSpec("bar", _("E-applications by service"), "name", "count",
+                  only=("channel", APPLICATIONS)),
         ChartSpec("bar", _("E-queue bookings by DOST centre"), "name", "count",
                   only=("channel", BOOKINGS)),
     ),

@@ -1,4 +1,5 @@
-"""Service usage: e-queue bookings per centre, small counts withheld."""
+"""Service usage: e-applications per service and e-queue bookings per centre, small counts
+withheld."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from dost.accounts.services import citizen_account_create
+from dost.applications.forms import ApplicationForm
+from dost.applications.registry import (
+    ApplicationType,
+    register_application_type,
+    unregister_application_type,
+)
+from dost.applications.services import application_submit
 from dost.equeue.models import Slot
 from dost.equeue.services import booking_cancel, booking_create, slots_open
 from esocial.opendata.datasets import dataset_for_code, table
@@ -34,6 +43,30 @@ def bookings(make_centre, make_service, make_person):  # noqa: F811 (fixtures)
     return [person for person, _booking in people]
 
 
+class _NothingToAsk(ApplicationForm):
+    pass
+
+
+@pytest.fixture
+def applications(make_person):
+    """Five applications for one service, two for another (each by its own citizen)."""
+    codes = ("opendata_housing_aid", "opendata_travel_aid")
+    for code in codes:
+        register_application_type(ApplicationType(
+            code=code, title=f"Title of {code}", form_class=_NothingToAsk,
+            prefill=lambda person: {}))
+    people = []
+    for code, count in zip(codes, (5, 2), strict=True):
+        for _number in range(count):
+            person = make_person(first_name="Samirə", last_name="Əhmədli")
+            user = citizen_account_create(person=person, password="correct-horse-battery-9")
+            application_submit(person=person, type_code=code, data={}, submitted_by=user)
+            people.append(person)
+    yield people
+    for code in codes:
+        unregister_application_type(code)
+
+
 def usage() -> dict[str, dict]:
     with translation.override("en"):
         return {row["code"]: row for row in table(dataset_for_code("service-usage")).rows}
@@ -56,3 +89,22 @@ def test_service_usage_names_no_one(client, bookings):
         for person in bookings:
             assert person.fin not in body
             assert person.last_name not in body
+
+
+def test_submitted_applications_are_counted_per_service(applications):
+    housing = usage()["opendata_housing_aid"]
+
+    assert (housing["channel"], housing["name"], housing["count"]) == \
+        ("e_application", "Title of opendata_housing_aid", 5)
+
+
+def test_a_service_with_fewer_than_five_applications_is_withheld(applications):
+    assert usage()["opendata_travel_aid"]["count"] is None
+
+
+def test_applications_and_bookings_have_a_chart_each(client, applications, bookings):
+    body = client.get("/open-data/service-usage/").content.decode()
+
+    assert body.count('role="img"') == 2
+    for person in applications + bookings:
+        assert person.fin not in body
