@@ -106,7 +106,7 @@ class MessageForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(label=_("Why are you withdrawing? (optional)"), max_length=500,
+    note = forms.CharField(label=_("Why are you withdrawing?"), max_length=500,
                            required=False)
 
 

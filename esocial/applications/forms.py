@@ -31,7 +31,7 @@ class CorrectionRequestForm(forms.Form):
         facts = CORRECTABLE_FACTS if group == ANY_GROUP else facts_of_group(group)
         self.fields["fact"].choices = [(fact.key, fact.label) for fact in facts]
         self.fields["document"] = evidence_field(
-            label=_("A document that shows it (optional)"), required=False)
+            label=_("A document that shows it"), required=False)
 
 
 class CorrectionResolveForm(forms.Form):

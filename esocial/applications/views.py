@@ -111,7 +111,8 @@ def application_new(request: HttpRequest, code: str) -> HttpResponse:
         except InvalidApplication as exc:
             form = exc.form
         except DomainError as exc:
-            form = application_form(kind=kind, person=person, data=request.POST)
+            form = application_form(kind=kind, person=person, data=request.POST,
+                                    files=request.FILES)
             form.is_valid()
             form.add_error(None, exc.message)
         else:

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from dost.accounts.models import User
 from dost.applications.models import Status
 from dost.applications.services import application_status_change
 from dost.audit.models import AccessRecord
@@ -155,3 +156,13 @@ def test_citizens_cannot_reach_the_staff_pages(client, alice):
     assert client.get(reverse("esocial:staff_application",
                               args=[application.pk])).status_code == 403
     assert not AccessRecord.objects.exists()
+
+
+def test_opening_an_application_in_the_back_office_admin_is_logged(client, alice, charlie):
+    application = apply_for_recalculation(alice)
+    User.objects.filter(pk=charlie.pk).update(is_staff=True, is_superuser=True)
+    client.force_login(charlie)
+    response = client.get(reverse("admin:applications_application_change",
+                                  args=[application.pk]))
+    assert response.status_code == 200
+    assert AccessRecord.objects.get().reason == f"Processing application {application.reference}"

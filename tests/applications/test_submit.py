@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from dost.accounts.services import citizen_account_create
 from dost.applications.forms import ApplicationForm
 from dost.applications.models import Application, ApplicationEvent, Status
 from dost.applications.registry import (
@@ -16,7 +17,7 @@ from dost.applications.registry import (
 )
 from dost.applications.services import InvalidApplication, application_form, application_submit
 from dost.errors import DomainError
-from dost.registry.models import Person
+from dost.registry.models import Household, Person
 from employment.applications import insured_months_in_window
 from tests.applications.conftest import VALID_IBAN, apply_for_unemployment, lay_off
 
@@ -207,3 +208,19 @@ def test_a_deceased_person_cannot_apply(alice):
     alice.person.refresh_from_db()
     with pytest.raises(DomainError):
         apply_for_unemployment(alice)
+
+
+def test_household_members_are_prefilled_and_only_income_is_asked(make_person):
+    household = Household.objects.create(region_id="nasimi", address="Nizami küç. 5",
+                                         source_id="justice")
+    mother = make_person(household_id=household.pk, bank_account=VALID_IBAN)
+    make_person(first_name="Aysel", household_id=household.pk,
+                birth_date=dt.date(2015, 5, 5))
+    user = citizen_account_create(person=mother, password="correct-horse-battery-9")
+    application = application_submit(
+        person=mother, type_code="targeted_social_assistance",
+        data={"monthly_income": "350.50", "truthful": "on"}, submitted_by=user)
+    facts = _facts(application)
+    assert facts["members"]["value"]["en"] == "2"
+    assert "Aysel" in facts["member_2"]["value"]["en"]
+    assert application.data == {"monthly_income": "350.50", "truthful": True}
