@@ -8,7 +8,11 @@ language, and search can look in all three at once.
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +54,58 @@ class ServiceCategory(Translated):
         return self.translated("name")
 
 
+class Provider(Translated):
+    """The institution of the ministry that renders a service."""
+
+    code = models.SlugField(primary_key=True, max_length=40)
+    name_az = models.CharField(_("name (Azerbaijani)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.translated("name")
+
+
+class Fold(models.Func):
+    """Lower case with the Azerbaijani letters spelt in plain Latin (ə→e, ş→s, ı→i ...).
+
+    People type "issiz" for "işsiz" and "elillik" for "əlillik": folding both
+    the catalogue and the query makes those spellings meet. ``centres_fold`` is
+    an immutable SQL function (migration 0002), so it may feed stored columns
+    and indexes; ``dost.centres.search.fold`` is its Python twin.
+    """
+
+    function = "centres_fold"
+    output_field = models.TextField()
+
+
+def _document(language: str, config: str) -> SearchVector:
+    return (
+        SearchVector(Fold(f"title_{language}"), config=config, weight="A")
+        + SearchVector(Fold(f"keywords_{language}"), config=config, weight="B")
+        + SearchVector(Fold(f"summary_{language}"), config=config, weight="C")
+    )
+
+
+def _terms(language: str) -> Fold:
+    return Fold(Concat(f"title_{language}", Value(" "),
+                                        f"keywords_{language}"))
+
+
+# Azerbaijani has no stemmer in PostgreSQL: its words are matched as typed
+# (folded), by prefix and by trigram similarity.
+SEARCH_CONFIGS = {"az": "simple", "en": "english", "ru": "russian"}
+
+
 class Channel(models.TextChoices):
     PORTAL = "portal", _("e-Social portal")
     CENTRE = "centre", _("DOST centre")
@@ -58,20 +114,43 @@ class Channel(models.TextChoices):
     PROACTIVE = "proactive", _("granted without application")
 
 
+class DataGroup(models.TextChoices):
+    """Groups of facts the state already holds about a person (see the registry)."""
+
+    IDENTITY = "identity", _("Identity: name, FIN, date of birth")
+    ADDRESS = "address", _("Registered address")
+    FAMILY = "family", _("Family: births, marriages, deaths, guardianship")
+    EMPLOYMENT = "employment", _("Labour contracts and employment history")
+    CONTRIBUTIONS = "contributions", _("Social insurance contributions and pension capital")
+    DISABILITY = "disability", _("Disability status")
+    INCOME = "income", _("Income from tax and benefit records")
+    PROPERTY = "property", _("Real estate and vehicles")
+    EDUCATION = "education", _("Education and qualifications")
+    HEALTH = "health", _("Medical referrals and sick notes")
+    BANK_ACCOUNT = "bank_account", _("Bank account or card")
+    BENEFITS = "benefits", _("Pensions and benefits already paid")
+    VETERAN = "veteran", _("Veteran and martyr family status")
+
+
 class Service(Translated):
     """One service of the ministry's catalogue."""
 
     code = models.SlugField(_("code"), unique=True, max_length=80)
     category = models.ForeignKey(ServiceCategory, on_delete=models.PROTECT,
                                  related_name="services", verbose_name=_("category"))
-    provider = models.CharField(_("provider"), max_length=200,
-                                help_text=_("The institution that renders the service."))
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services",
+                                 verbose_name=_("provider"),
+                                 help_text=_("The institution that renders the service."))
     title_az = models.CharField(_("title (Azerbaijani)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
     title_ru = models.CharField(_("title (Russian)"), max_length=300)
     summary_az = models.TextField(_("summary (Azerbaijani)"))
     summary_en = models.TextField(_("summary (English)"))
     summary_ru = models.TextField(_("summary (Russian)"))
+    # Other words people use for the service (synonyms, colloquial and old names).
+    keywords_az = models.CharField(_("keywords (Azerbaijani)"), max_length=500, blank=True)
+    keywords_en = models.CharField(_("keywords (English)"), max_length=500, blank=True)
+    keywords_ru = models.CharField(_("keywords (Russian)"), max_length=500, blank=True)
     eligibility_az = models.TextField(_("who may use it (Azerbaijani)"))
     eligibility_en = models.TextField(_("who may use it (English)"))
     eligibility_ru = models.TextField(_("who may use it (Russian)"))
@@ -85,7 +164,8 @@ class Service(Translated):
     proactive = models.BooleanField(_("granted proactively"), default=False)
     # Facts the state already holds and uses (registry fact groups, e.g. "identity",
     # "address", "contributions"): the citizen is never asked for them.
-    required_data = ArrayField(models.CharField(max_length=40), verbose_name=_("data used"),
+    required_data = ArrayField(models.CharField(max_length=40, choices=DataGroup.choices),
+                               verbose_name=_("data used"),
                                default=list, blank=True)
     # The e-application this service opens, when it can be applied for online.
     application_code = models.CharField(_("e-application"), max_length=80, blank=True)
@@ -93,10 +173,33 @@ class Service(Translated):
     bookable = models.BooleanField(_("bookable in the e-queue"), default=False)
     active = models.BooleanField(_("active"), default=True)
 
+    # Kept by PostgreSQL from the text above, so a search is one indexed
+    # statement: a weighted document per language for full-text search, and the
+    # folded title and keywords per language for typo-tolerant trigram matching.
+    search_az = models.GeneratedField(expression=_document("az", SEARCH_CONFIGS["az"]),
+                                      output_field=SearchVectorField(), db_persist=True)
+    search_en = models.GeneratedField(expression=_document("en", SEARCH_CONFIGS["en"]),
+                                      output_field=SearchVectorField(), db_persist=True)
+    search_ru = models.GeneratedField(expression=_document("ru", SEARCH_CONFIGS["ru"]),
+                                      output_field=SearchVectorField(), db_persist=True)
+    terms_az = models.GeneratedField(expression=_terms("az"), output_field=models.TextField(),
+                                     db_persist=True)
+    terms_en = models.GeneratedField(expression=_terms("en"), output_field=models.TextField(),
+                                     db_persist=True)
+    terms_ru = models.GeneratedField(expression=_terms("ru"), output_field=models.TextField(),
+                                     db_persist=True)
+
     class Meta:
         ordering = ["category", "code"]
         verbose_name = _("service")
         verbose_name_plural = _("services")
+        indexes = [
+            *(GinIndex(fields=[f"search_{language}"], name=f"centres_service_search_{language}")
+              for language in LANGUAGES),
+            *(GinIndex(fields=[f"terms_{language}"], opclasses=["gin_trgm_ops"],
+                       name=f"centres_service_terms_{language}")
+              for language in LANGUAGES),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -118,9 +221,24 @@ class Service(Translated):
         return self.translated("legal_basis")
 
     @property
+    def keywords(self) -> str:
+        return self.translated("keywords")
+
+    @property
     def translated_steps(self) -> list[str]:
         language = (get_language() or "az")[:2]
         return [step.get(language) or step["az"] for step in self.steps]
+
+    @property
+    def data_groups(self) -> list[str]:
+        """Labels of the facts the state already holds for this service."""
+        labels = dict(DataGroup.choices)
+        return [labels.get(group, group) for group in self.required_data]
+
+    @property
+    def channel_labels(self) -> list[str]:
+        labels = dict(Channel.choices)
+        return [labels.get(channel, channel) for channel in self.channels]
 
 
 class Centre(Translated):

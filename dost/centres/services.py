@@ -1,0 +1,208 @@
+"""Writes of the service catalogue: loading it from its version-controlled file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.apps import apps as django_apps
+from django.apps.registry import Apps
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from dost.centres.models import LANGUAGES, Channel, DataGroup
+
+CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
+_CODE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+
+
+class CatalogueError(Exception):
+    """The catalogue file cannot be loaded; the message says which entry and why."""
+
+
+@dataclass(frozen=True)
+class CatalogueCounts:
+    providers: int
+    categories: int
+    services: int
+    centres: int
+
+
+def catalogue_load(*, path: Path = CATALOGUE_PATH, apps: Apps = django_apps) -> CatalogueCounts:
+    """Upsert providers, categories, services and centres from ``path``, matched by code.
+
+    Idempotent: a second run with the same file changes nothing. Rows that are
+    not in the file (a service added in the back-office) are left alone. The
+    whole file is checked first and loaded in one transaction, so a bad entry
+    changes nothing. A data migration passes its ``apps`` so that the loader
+    works with the models as they were at that migration (keys the models do
+    not have yet are skipped).
+    """
+    try:
+        catalogue = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise CatalogueError(_("The catalogue file cannot be read: %(error)s")
+                             % {"error": error}) from error
+
+    Provider = apps.get_model("centres", "Provider")
+    ServiceCategory = apps.get_model("centres", "ServiceCategory")
+    Service = apps.get_model("centres", "Service")
+    Centre = apps.get_model("centres", "Centre")
+    Region = apps.get_model("registry", "Region")
+
+    providers = [_provider_row(entry) for entry in catalogue.get("providers", [])]
+    categories = [_category_row(entry) for entry in catalogue.get("categories", [])]
+    # A file may refer to providers and categories loaded before.
+    provider_codes = ({row["code"] for row in providers}
+                      | set(Provider.objects.values_list("code", flat=True)))
+    category_codes = ({row["code"] for row in categories}
+                      | set(ServiceCategory.objects.values_list("code", flat=True)))
+    services = [_service_row(entry, categories=category_codes, providers=provider_codes)
+                for entry in catalogue.get("services", [])]
+    regions = set(Region.objects.values_list("code", flat=True))
+    centres = [_centre_row(entry, regions=regions) for entry in catalogue.get("centres", [])]
+    for kind, rows in (("provider", providers), ("category", categories),
+                       ("service", services), ("centre", centres)):
+        _require_unique(kind, rows)
+
+    with transaction.atomic():
+        _upsert(Provider, providers)
+        _upsert(ServiceCategory, categories)
+        _upsert(Service, services)
+        _upsert(Centre, centres)
+    return CatalogueCounts(providers=len(providers), categories=len(categories),
+                           services=len(services), centres=len(centres))
+
+
+def _upsert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """One INSERT ... ON CONFLICT (code) DO UPDATE for all rows of a table."""
+    if not rows:
+        return
+    columns = {field.attname for field in model._meta.concrete_fields
+               if not getattr(field, "generated", False) and not field.auto_created}
+    objects = [model(**{key: value for key, value in row.items() if key in columns})
+               for row in rows]
+    update = sorted(key for key in rows[0] if key in columns and key != "code")
+    model.objects.bulk_create(objects, update_conflicts=True, unique_fields=["code"],
+                              update_fields=update)
+
+
+def _require_unique(kind: str, rows: list[dict[str, Any]]) -> None:
+    seen: set[str] = set()
+    for row in rows:
+        if row["code"] in seen:
+            raise CatalogueError(_("The %(kind)s code %(code)s appears twice.")
+                                 % {"kind": kind, "code": row["code"]})
+        seen.add(row["code"])
+
+
+def _code(entry: dict[str, Any], kind: str) -> str:
+    code = entry.get("code")
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise CatalogueError(_("A %(kind)s has a missing or malformed code: %(code)r.")
+                             % {"kind": kind, "code": code})
+    return code
+
+
+def _texts(entry: dict[str, Any], field: str, code: str, *,
+           required: bool = True) -> dict[str, str]:
+    """``field_az``, ``field_en``, ``field_ru`` from ``{field: {az, en, ru}}``."""
+    texts = entry.get(field) or {}
+    row = {}
+    for language in LANGUAGES:
+        text = texts.get(language, "") if isinstance(texts, dict) else ""
+        if not isinstance(text, str) or (required and not text.strip()):
+            raise CatalogueError(_("%(code)s: %(field)s has no %(language)s text.")
+                                 % {"code": code, "field": field, "language": language})
+        row[f"{field}_{language}"] = " ".join(text.split())
+    return row
+
+
+def _provider_row(entry: dict[str, Any]) -> dict[str, Any]:
+    code = _code(entry, "provider")
+    return {"code": code, **_texts(entry, "name", code)}
+
+
+def _category_row(entry: dict[str, Any]) -> dict[str, Any]:
+    code = _code(entry, "category")
+    return {"code": code, "position": int(entry.get("position", 0)), **_texts(entry, "name", code)}
+
+
+def _service_row(entry: dict[str, Any], *, categories: set[str],
+                 providers: set[str]) -> dict[str, Any]:
+    code = _code(entry, "service")
+    if entry.get("category") not in categories:
+        raise CatalogueError(_("%(code)s: unknown category %(value)r.")
+                             % {"code": code, "value": entry.get("category")})
+    if entry.get("provider") not in providers:
+        raise CatalogueError(_("%(code)s: unknown provider %(value)r.")
+                             % {"code": code, "value": entry.get("provider")})
+    channels = list(entry.get("channels") or [])
+    unknown = set(channels) - set(Channel.values)
+    if not channels or unknown:
+        raise CatalogueError(_("%(code)s: channels must be some of %(allowed)s.")
+                             % {"code": code, "allowed": ", ".join(Channel.values)})
+    required_data = list(entry.get("required_data") or [])
+    if set(required_data) - set(DataGroup.values):
+        raise CatalogueError(_("%(code)s: required data must be some of %(allowed)s.")
+                             % {"code": code, "allowed": ", ".join(DataGroup.values)})
+    application_code = entry.get("application_code") or ""
+    if application_code and not _CODE.match(application_code):
+        raise CatalogueError(_("%(code)s: malformed application code %(value)r.")
+                             % {"code": code, "value": application_code})
+    steps = []
+    for number, step in enumerate(entry.get("steps") or [], start=1):
+        texts = _texts({"step": step}, "step", f"{code} step {number}")
+        steps.append({language: texts[f"step_{language}"] for language in LANGUAGES})
+    if not steps:
+        raise CatalogueError(_("%(code)s: a service needs at least one step.") % {"code": code})
+    proactive = bool(entry.get("proactive", False))
+    if proactive != (Channel.PROACTIVE in channels):
+        raise CatalogueError(_("%(code)s: a proactive service, and only such a service, has "
+                               "the proactive channel.") % {"code": code})
+    return {
+        "code": code,
+        "category_id": entry["category"],
+        "provider_id": entry["provider"],
+        **_texts(entry, "title", code),
+        **_texts(entry, "summary", code),
+        **_texts(entry, "eligibility", code),
+        **_texts(entry, "legal_basis", code),
+        **_texts(entry, "keywords", code, required=False),
+        "steps": steps,
+        "channels": channels,
+        "proactive": proactive,
+        "required_data": required_data,
+        "application_code": application_code,
+        "bookable": bool(entry.get("bookable", False)),
+        "active": bool(entry.get("active", True)),
+    }
+
+
+def _centre_row(entry: dict[str, Any], *, regions: set[str]) -> dict[str, Any]:
+    code = _code(entry, "centre")
+    if entry.get("region") not in regions:
+        raise CatalogueError(_("%(code)s: unknown region %(value)r.")
+                             % {"code": code, "value": entry.get("region")})
+    try:
+        opens_at = dt.time.fromisoformat(str(entry.get("opens_at", "09:00")))
+        closes_at = dt.time.fromisoformat(str(entry.get("closes_at", "18:00")))
+    except ValueError as error:
+        raise CatalogueError(_("%(code)s: opening hours must be HH:MM.")
+                             % {"code": code}) from error
+    if opens_at >= closes_at:
+        raise CatalogueError(_("%(code)s: a centre must open before it closes.")
+                             % {"code": code})
+    return {
+        "code": code,
+        "region_id": entry["region"],
+        **_texts(entry, "name", code),
+        **_texts(entry, "address", code),
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "active": bool(entry.get("active", True)),
+    }

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+
+from dost.centres.models import LANGUAGES, Centre, DataGroup, Service
+from dost.centres.services import CatalogueError, catalogue_load
+
+from .conftest import service_yaml
+
+TEXT_FIELDS = ("title", "summary", "eligibility", "legal_basis")
+
+
+@pytest.mark.django_db
+def test_catalogue_is_loaded_with_every_language_filled():
+    services = list(Service.objects.select_related("provider"))
+    assert len(services) >= 64
+    for service in services:
+        for field in TEXT_FIELDS:
+            for language in LANGUAGES:
+                assert getattr(service, f"{field}_{language}").strip(), (service.code, field)
+        assert service.steps
+        for step in service.steps:
+            assert all(step[language].strip() for language in LANGUAGES), service.code
+        assert all(getattr(service.provider, f"name_{language}") for language in LANGUAGES)
+        assert set(service.required_data) <= set(DataGroup.values)
+
+
+@pytest.mark.django_db
+def test_catalogue_covers_the_four_areas_with_proactive_and_bookable_services():
+    categories = set(Service.objects.values_list("category_id", flat=True))
+    assert categories == {"labour", "employment", "social-protection", "social-security"}
+    assert Service.objects.get(code="childbirth-allowance").proactive
+    assert Service.objects.get(code="old-age-pension").proactive
+    assert Service.objects.filter(bookable=True).count() >= 10
+    assert dict(Service.objects.exclude(application_code="")
+                .values_list("application_code", "code")) == {
+        "unemployment_insurance": "unemployment-insurance",
+        "targeted_social_assistance": "targeted-social-assistance",
+        "disability_referral_status": "disability-assessment",
+        "pension_recalculation": "pension-recalculation",
+    }
+
+
+@pytest.mark.django_db
+def test_seven_dost_centres_open_nine_to_six_in_known_regions():
+    centres = list(Centre.objects.select_related("region"))
+    assert len(centres) == 7
+    for centre in centres:
+        assert (centre.opens_at.hour, centre.closes_at.hour) == (9, 18)
+        assert all(getattr(centre, f"address_{language}") for language in LANGUAGES)
+        assert centre.region.name_az
+
+
+@pytest.mark.django_db
+def test_second_load_changes_nothing():
+    def snapshot():
+        return sorted(Service.objects.values_list(
+            "id", "code", "title_az", "title_en", "title_ru", "channels", "steps"))
+
+    before = snapshot()
+    counts = catalogue_load()
+    assert counts.services == len(before)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_load_restores_an_edited_service_and_keeps_others():
+    Service.objects.filter(code="old-age-pension").update(title_en="Changed")
+    catalogue_load()
+    assert Service.objects.get(code="old-age-pension").title_en == "Old-age labour pension"
+
+
+def test_a_file_with_a_missing_translation_changes_nothing(load_catalogue):
+    before = Service.objects.count()
+    with pytest.raises(CatalogueError, match="ru"):
+        load_catalogue("services:\n" + service_yaml(
+            "new-service", title_az="Yeni", title_en="New", title_ru="''"))
+    assert Service.objects.count() == before
+
+
+def test_unknown_category_provider_or_region_is_refused(load_catalogue):
+    with pytest.raises(CatalogueError, match="category"):
+        load_catalogue("services:\n" + service_yaml(
+            "x-service", title_az="A", title_en="B", title_ru="C", category="nope"))
+    with pytest.raises(CatalogueError, match="provider"):
+        load_catalogue("services:\n" + service_yaml(
+            "x-service", title_az="A", title_en="B", title_ru="C", provider="nope"))
+    with pytest.raises(CatalogueError, match="region"):
+        load_catalogue("""
+        centres:
+        - code: mars-1
+          region: mars
+          name: {az: Mars, en: Mars, ru: Марс}
+          address: {az: Mars, en: Mars, ru: Марс}
+        """)
+    assert not Service.objects.filter(code="x-service").exists()
+    assert not Centre.objects.filter(code="mars-1").exists()
+
+
+def test_a_proactive_service_must_say_so_in_its_channels(load_catalogue):
+    text = service_yaml("half-proactive", title_az="A", title_en="B", title_ru="C")
+    with pytest.raises(CatalogueError, match="proactive"):
+        load_catalogue("services:\n" + text.replace("channels: [portal]",
+                                                    "channels: [portal]\n      proactive: true"))
+
+
+def test_a_duplicated_code_is_refused(load_catalogue):
+    entry = service_yaml("twice", title_az="A", title_en="B", title_ru="C")
+    with pytest.raises(CatalogueError, match="twice"):
+        load_catalogue("services:\n" + entry + entry)
