@@ -7,12 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from dost.equeue import services
 from dost.equeue.models import Booking
 from tests.e2e.harness import E2E, assert_page_ok, chromium_path
+from tests.equeue.conftest import TUESDAY, slot_at
 
 pytestmark = [*E2E, pytest.mark.usefixtures("week_of_slots")]
 
@@ -53,6 +56,9 @@ def citizen_page(request, browser, live_server, alice) -> Iterator[Page]:
                           "url": live_server.url}])
     yield context.new_page()
     context.close()
+    # While Playwright's loop runs, the test's ORM calls get a connection of their
+    # own; close it, or the test database cannot be dropped at the end.
+    connections.close_all()
 
 
 def test_citizen_books_a_visit_and_gets_a_printable_ticket(citizen_page, alice, centre,
@@ -85,3 +91,21 @@ def test_free_times_follow_the_chosen_day_without_a_reload(citizen_page, centre,
     page.get_by_label("Day").select_option(index=2)
     expect(page.get_by_role("group", name="Choose a time")).to_be_visible()
     assert "day=" in page.url
+
+
+def test_citizen_moves_a_visit_from_my_bookings(citizen_page, alice, centre, service):
+    booking = services.booking_create(person_id=alice.person_id, service_id=service.pk,
+                                      slot_id=slot_at(centre, TUESDAY, "09:20").pk)
+    page = citizen_page
+    page.goto(reverse("esocial:queue_mine"))
+    assert_page_ok(page)
+    page.get_by_role("link", name=f"Move {booking.ticket_code}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move my visit")
+    assert_page_ok(page)
+
+    page.get_by_label("14:00–14:20").check()
+    page.get_by_role("button", name="Move my visit to this time").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Queue ticket")
+    moved = Booking.objects.get(pk=booking.pk)
+    assert moved.slot.starts_at.strftime("%H:%M") == "14:00"
+    expect(page.get_by_role("img", name=moved.ticket_code)).to_be_visible()
