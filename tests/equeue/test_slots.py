@@ -6,6 +6,7 @@ import pytest
 
 from dost.equeue.models import Slot
 from dost.equeue.services import SLOT_CAPACITY, slots_open, slots_open_ahead
+from dost.equeue.tasks import open_slots_ahead
 from dost.errors import DomainError
 from tests.equeue.conftest import TUESDAY
 
@@ -49,3 +50,13 @@ def test_centre_hours_set_the_slots(make_centre):
 def test_opening_zero_days_is_refused(centre):
     with pytest.raises(DomainError):
         slots_open(start=TUESDAY, days=0, centre=centre)
+
+
+def test_daily_task_keeps_two_weeks_open(centre, clock):
+    open_slots_ahead.delay().get()
+    assert Slot.objects.filter(centre=centre).count() == 10 * 27
+    clock.advance(days=1)
+    open_slots_ahead.delay().get()
+    # A day later only the newly reached working day is added.
+    assert Slot.objects.filter(centre=centre).count() == 11 * 27
+    assert Slot.objects.filter(centre=centre).latest("day").day == TUESDAY + dt.timedelta(days=14)
