@@ -32,7 +32,7 @@ def test_dataset_page_has_a_table_and_explains_withheld_counts(client, awards):
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count("<h1>") == 1
-    assert "<caption>Benefits and pensions in payment</caption>" in body
+    assert '<caption id="table-caption">Benefits and pensions in payment</caption>' in body
     assert "old-age labour pension" in body
     assert "Counts below 5" in body
     assert "One row below is published without its figures." in body
