@@ -227,6 +227,9 @@ CELERY_BEAT_SCHEDULE = {
                        "schedule": crontab(minute=30, hour=0, month_of_year=1)},
     "supersede-replaced-pensions": {"task": "pensions.tasks.supersede_replaced_pensions",
                                     "schedule": crontab(minute=0, hour=4)},
+    # Keeps two weeks of e-queue slots open at every centre; existing slots are kept.
+    "open-queue-slots": {"task": "dost.equeue.tasks.open_slots_ahead",
+                         "schedule": crontab(hour=0, minute=10)},
     # Daily is safe: planning a month twice creates nothing new.
     "plan-monthly-payments": {"task": "dost.payments.tasks.plan_monthly_payments",
                               "schedule": crontab(hour=1, minute=0)},
