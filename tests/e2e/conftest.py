@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
@@ -41,11 +42,19 @@ def browser() -> Iterator[Browser]:
     # allow them while the browser is up, and only then.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = {alias: connections[alias]._test_serialized_contents for alias in connections
+                  if hasattr(connections[alias], "_test_serialized_contents")}
     try:
         with sync_playwright() as playwright:
+            # With an event loop running, Django keeps this thread's database connections
+            # apart from the ones opened before; the new ones need the reference data
+            # that transactional tests put back after each flush.
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             browser = playwright.chromium.launch(executable_path=path, headless=True)
             yield browser
             browser.close()
+            connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

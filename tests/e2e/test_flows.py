@@ -105,10 +105,92 @@ def test_service_catalogue_lists_services(any_page):
     assert_page_ok(any_page)
 
 
-def test_open_data_pages(any_page):
-    any_page.goto(url_or_skip("esocial:open_data"))
+def test_open_data_index_and_every_dataset_page(any_page, citizen):
+    any_page.goto(url_or_skip("esocial:opendata_index"))
+    expect(any_page.get_by_role("heading", level=1)).to_have_text("Open data")
     assert_page_ok(any_page)
-    dataset = any_page.locator("main").get_by_role("link").first
-    dataset.click()
-    expect(any_page.get_by_role("heading", level=1)).to_have_count(1)
+    datasets = any_page.locator("main").get_by_role("heading", level=2).get_by_role("link")
+    addresses = [datasets.nth(index).get_attribute("href") for index in range(datasets.count())]
+    assert addresses
+    for address in addresses:
+        any_page.goto(address)
+        expect(any_page.get_by_role("heading", level=1)).to_have_count(1)
+        assert_page_ok(any_page)
+
+
+def test_citizen_applies_with_a_document_and_follows_the_application(any_page, citizen, sign_in,
+                                                                      settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sign_in(any_page, citizen)
+    any_page.goto(url_or_skip("esocial:application_list"))
     assert_page_ok(any_page)
+    any_page.get_by_role("link", name="Pension recalculation").click()
+    expect(any_page.get_by_role("heading", level=1)).to_have_text("Pension recalculation")
+    expect(any_page.locator("main")).to_contain_text(citizen.person.fin)
+    assert_page_ok(any_page)
+
+    any_page.get_by_label("What is wrong?").select_option(label="Years of work are missing")
+    any_page.get_by_label("Explain what should be counted").fill(
+        "Bakı Tekstil, 1998 to 2005, weaver: these years are missing.")
+    submit = any_page.get_by_role("button", name="Submit the application")
+    submit.click()
+    # Missing years need their proof: the refusal is tied to the file field.
+    proof = any_page.get_by_label("Proof of service the registry does not show")
+    expect(proof).to_have_attribute("aria-invalid", "true")
+    assert_page_ok(any_page)
+
+    labour_book = tmp_path / "labour-book.pdf"
+    labour_book.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    proof.set_input_files(labour_book)
+    submit.click()
+    expect(any_page.get_by_role("heading", level=1)).to_contain_text("Pension recalculation")
+    expect(any_page.get_by_role("status").first).to_contain_text("has been submitted")
+    expect(any_page.get_by_role("link", name="labour-book.pdf")).to_be_visible()
+    assert_page_ok(any_page)
+
+    any_page.get_by_role("link", name="My applications").first.click()
+    expect(any_page.locator("main table").first).to_contain_text("Pension recalculation")
+    assert_page_ok(any_page)
+
+
+def test_citizen_issues_a_certificate_that_anyone_can_verify(any_page, citizen, sign_in):
+    sign_in(any_page, citizen)
+    any_page.goto(url_or_skip("esocial:certificate_list"))
+    assert_page_ok(any_page)
+    offer = any_page.get_by_role("form", name="Award statement")
+    offer.get_by_label("Award", exact=True).select_option(index=1)
+    offer.get_by_label("The amount").check()
+    offer.get_by_role("button", name="Issue the certificate").click()
+    ready = any_page.get_by_role("status").first
+    expect(ready).to_contain_text("Your certificate is ready")
+    code = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", ready.inner_text()).group()
+    assert_page_ok(any_page)
+
+    with any_page.expect_download() as download:
+        any_page.get_by_role("link", name=re.compile("Download PDF")).first.click()
+    pdf = download.value.path()
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    # Whoever was given the file checks it without an account.
+    any_page.context.clear_cookies()
+    any_page.goto(url_or_skip("esocial:certificate_verify"))
+    assert_page_ok(any_page)
+    any_page.get_by_role("textbox", name="Verification code").fill(code.lower().replace("-", " "))
+    any_page.get_by_label("The certificate's PDF file (optional)").set_input_files(pdf)
+    any_page.locator("main").get_by_role("button", name="Check").click()
+    expect(any_page.get_by_role("heading", name="Genuine and valid")).to_be_visible()
+    expect(any_page.locator("main")).to_contain_text("exactly the one that was issued")
+    expect(any_page.locator("main")).to_contain_text("Amount")
+    assert_page_ok(any_page)
+
+    any_page.goto(url_or_skip("esocial:certificate_verify_code", code))
+    expect(any_page.get_by_role("heading", name="Genuine and valid")).to_be_visible()
+    assert_page_ok(any_page)
+
+
+def test_verification_of_an_unknown_code_says_so(page):
+    page.goto(url_or_skip("esocial:certificate_verify"))
+    page.get_by_role("textbox", name="Verification code").fill("7K2M-Q9XD-4HBR")
+    page.locator("main").get_by_role("button", name="Check").click()
+    expect(page.get_by_role("heading", name="No such certificate")).to_be_visible()
+    assert_page_ok(page)
