@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-redis bench lint format messages install install-dev clean-db
+.PHONY: run test test-redis e2e bench lint format messages install install-dev clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Only the browser tests (Debian's Chromium, e.g. `apt-get install chromium`; CHROMIUM_PATH
+# names another): every page checked with axe-core, on a desktop and a phone screen.
+e2e: install-dev
+	$(BIN)/pytest tests/e2e
 
 bench: install-dev
 	$(PY) bench/run.py

@@ -85,6 +85,14 @@ def page(browser, live_server) -> Iterator[Page]:
     context.close()
 
 
+@pytest.fixture
+def phone(browser, live_server) -> Iterator[Page]:
+    """A browser tab on a phone-sized screen (390 x 844)."""
+    context = _context(browser, live_server, "mobile")
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def any_page(request, browser, live_server) -> Iterator[Page]:
     """The same test on a desktop screen and on a phone (390 x 844)."""

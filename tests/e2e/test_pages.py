@@ -74,3 +74,25 @@ def test_award_explanation_opens_and_stays_accessible(any_page, citizen, sign_in
 def test_signed_out_visitor_is_sent_to_sign_in(page):
     page.goto(reverse("esocial:my_data"))
     expect(page).to_have_url(re.compile(re.escape(reverse("account_login"))))
+
+
+def test_keyboard_user_skips_to_the_main_content(page):
+    page.goto(reverse("esocial:home"))
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_wide_table_scrolls_from_the_keyboard_on_a_phone(phone, citizen, sign_in):
+    sign_in(phone, citizen)
+    phone.goto(reverse("esocial:my_data"))
+    employment = phone.locator("section", has=phone.get_by_role("heading", name="Employment"))
+    table = employment.locator(".table-wrap")
+    assert table.evaluate("box => box.scrollWidth > box.clientWidth")
+    table.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")
+    assert table.evaluate("box => box.scrollLeft") > 0
