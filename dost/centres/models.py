@@ -11,8 +11,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -81,29 +79,25 @@ class Fold(models.Func):
     People type "issiz" for "işsiz" and "elillik" for "əlillik": folding both
     the catalogue and the query makes those spellings meet. ``centres_fold`` is
     an immutable SQL function (migration 0002), so it may feed stored columns
-    and indexes; ``dost.centres.search.fold`` is its Python twin.
+    and indexes; ``dost.centres.selectors.fold`` is its Python twin.
     """
 
     function = "centres_fold"
     output_field = models.TextField()
 
 
-def _document(language: str, config: str) -> SearchVector:
+# Azerbaijani has no stemmer in PostgreSQL: its words are matched as typed
+# (folded) and by prefix; misspellings are corrected before the search.
+SEARCH_CONFIGS = {"az": "simple", "en": "english", "ru": "russian"}
+
+
+def _document(language: str) -> SearchVector:
+    config = SEARCH_CONFIGS[language]
     return (
         SearchVector(Fold(f"title_{language}"), config=config, weight="A")
         + SearchVector(Fold(f"keywords_{language}"), config=config, weight="B")
         + SearchVector(Fold(f"summary_{language}"), config=config, weight="C")
     )
-
-
-def _terms(language: str) -> Fold:
-    return Fold(Concat(f"title_{language}", Value(" "),
-                                        f"keywords_{language}"))
-
-
-# Azerbaijani has no stemmer in PostgreSQL: its words are matched as typed
-# (folded), by prefix and by trigram similarity.
-SEARCH_CONFIGS = {"az": "simple", "en": "english", "ru": "russian"}
 
 
 class Channel(models.TextChoices):
@@ -173,32 +167,32 @@ class Service(Translated):
     bookable = models.BooleanField(_("bookable in the e-queue"), default=False)
     active = models.BooleanField(_("active"), default=True)
 
-    # Kept by PostgreSQL from the text above, so a search is one indexed
-    # statement: a weighted document per language for full-text search, and the
-    # folded title and keywords per language for typo-tolerant trigram matching.
-    search_az = models.GeneratedField(expression=_document("az", SEARCH_CONFIGS["az"]),
+    # Kept by PostgreSQL from the text above, so that a search is one indexed
+    # statement: a weighted document (title, keywords, summary) per language,
+    # and the three together, which the search matches and ranks by. The one
+    # in the reader's language adds to the rank. Misspelt words are corrected
+    # against the words of titles and keywords first (the materialized view
+    # centres_searchword, migration 0005).
+    search_az = models.GeneratedField(expression=_document("az"),
                                       output_field=SearchVectorField(), db_persist=True)
-    search_en = models.GeneratedField(expression=_document("en", SEARCH_CONFIGS["en"]),
+    search_en = models.GeneratedField(expression=_document("en"),
                                       output_field=SearchVectorField(), db_persist=True)
-    search_ru = models.GeneratedField(expression=_document("ru", SEARCH_CONFIGS["ru"]),
+    search_ru = models.GeneratedField(expression=_document("ru"),
                                       output_field=SearchVectorField(), db_persist=True)
-    terms_az = models.GeneratedField(expression=_terms("az"), output_field=models.TextField(),
-                                     db_persist=True)
-    terms_en = models.GeneratedField(expression=_terms("en"), output_field=models.TextField(),
-                                     db_persist=True)
-    terms_ru = models.GeneratedField(expression=_terms("ru"), output_field=models.TextField(),
-                                     db_persist=True)
+    search_all = models.GeneratedField(
+        expression=_document("az") + _document("en") + _document("ru"),
+        output_field=SearchVectorField(), db_persist=True,
+    )
 
     class Meta:
         ordering = ["category", "code"]
         verbose_name = _("service")
         verbose_name_plural = _("services")
         indexes = [
-            *(GinIndex(fields=[f"search_{language}"], name=f"centres_service_search_{language}")
-              for language in LANGUAGES),
-            *(GinIndex(fields=[f"terms_{language}"], opclasses=["gin_trgm_ops"],
-                       name=f"centres_service_terms_{language}")
-              for language in LANGUAGES),
+            # The catalogue changes seldom: entries go straight into the index
+            # rather than into a pending list that every search would scan.
+            GinIndex(fields=["search_all"], name="centres_service_search_all",
+                     fastupdate=False),
         ]
 
     def __str__(self) -> str:

@@ -4,37 +4,107 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    TrigramSimilarity,
-    TrigramWordSimilarity,
-)
-from django.db import connection, transaction
-from django.db.models import F, FloatField, Q, QuerySet, Value
-from django.db.models.expressions import Combinable
+from django.db.models import QuerySet
 
-from dost.centres.models import LANGUAGES, SEARCH_CONFIGS, Centre, Fold, Service
+from dost.centres.models import (
+    LANGUAGES,
+    SEARCH_CONFIGS,
+    Centre,
+    Provider,
+    Service,
+    ServiceCategory,
+)
 
 SEARCH_LIMIT = 20
 # Longer input is cut, not refused: nobody names a service in more words.
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 6
 MIN_QUERY_CHARS = 2
-# A match in the reader's language counts fully, one in another language less,
-# so that an English reader typing "pension" sees the English titles first.
-OTHER_LANGUAGE_WEIGHT = 0.6
-# Full-text ranks are small numbers (ts_rank of a title word is about 0.6);
-# this brings them level with trigram similarity, which runs from 0 to 1.
-TEXT_RANK_SCALE = 1.5
-TITLE_SIMILARITY_WEIGHT = 0.5
-# A slip in a short word costs a large share of its trigrams: "pensya" is 0.57
-# like "pensiya", under pg_trgm's default threshold of 0.6.
-WORD_SIMILARITY = 0.5
+# Each query word is also read as the nearest words of the catalogue's
+# vocabulary ("pensya" as "pensiya"). Shorter words are only matched as typed:
+# a slip in three letters makes another word.
+SPELLINGS = 3
+CORRECT_FROM_CHARS = 4
+# Trigram similarity of a word and a correction, pg_trgm's own default: lower
+# lets in more noise than slips ("pensya" and "pensiya" score 0.5).
+MIN_SIMILARITY = 0.3
+# The words as typed, matched in the reader's language, count on top of a
+# match in any language, so that an English reader typing "pension" sees the
+# English titles first.
+EXACT_WEIGHT = 1.0
+# ts_rank's weights of the summary (C) and keywords (B) against the title (A),
+# in its order {D, C, B, A}: the title says what the service is.
+RANK_WEIGHTS = [0.05, 0.1, 0.3, 1.0]
 
 # The Python twin of the SQL function centres_fold (migration 0002).
 _FOLD = str.maketrans("ƏəIıİŞşÇçĞğÖöÜüЁё", "eeiiissccggoouuее")
 _WORD = re.compile(r"[^\W_]+")
+
+_SERVICE_COLUMNS = ", ".join(
+    f"s.{field.column}" for field in Service._meta.concrete_fields
+    if not getattr(field, "generated", False)
+)
+_CATEGORY_FIELDS = [field.attname for field in ServiceCategory._meta.concrete_fields]
+_PROVIDER_FIELDS = [field.attname for field in Provider._meta.concrete_fields]
+
+# One statement: the typed words and their nearest spellings become one
+# tsquery, normalised as Azerbaijani (plain), English and Russian words, which
+# the GIN index on the stored document of all three languages answers. Words
+# are letters and digits only, so they carry no tsquery operator.
+_SEARCH_SQL = """
+WITH typed AS (
+    SELECT word, position FROM unnest(%(words)s::text[]) WITH ORDINALITY AS t(word, position)
+), spellings AS (
+    SELECT typed.position, typed.word || ':*' AS exact,
+           -- Azerbaijani adds endings to words: a correction is a beginning too.
+           typed.word || ':*' || coalesce(' | ' || string_agg(near.word || ':*', ' | '), '')
+               AS wide
+    FROM typed
+    LEFT JOIN LATERAL (
+        SELECT nearest.word FROM (
+            SELECT vocabulary.word, similarity(vocabulary.word, typed.word) AS similarity
+            FROM centres_searchword vocabulary
+            WHERE char_length(typed.word) >= %(correct_from)s
+              -- A word that begins a word of the catalogue is taken as typed.
+              AND NOT EXISTS (SELECT FROM centres_searchword known
+                              WHERE known.word LIKE typed.word || '%%')
+            ORDER BY vocabulary.word <-> typed.word
+            LIMIT %(spellings)s
+        ) nearest
+        WHERE nearest.similarity >= %(similarity)s
+    ) near ON true
+    GROUP BY typed.position, typed.word
+), texts AS (
+    SELECT string_agg(exact, ' & ' ORDER BY position) AS exact,
+           string_agg('(' || wide || ')', ' & ' ORDER BY position) AS wide
+    FROM spellings
+), queries AS (
+    SELECT to_tsquery(%(reader_config)s::regconfig, exact) AS exact,
+           to_tsquery('simple', wide) || to_tsquery('english', wide)
+               || to_tsquery('russian', wide) AS wide
+    FROM texts
+),
+-- Rank first, over the narrow columns only; fetch the whole rows of the best.
+ranked AS (
+    SELECT s.id,
+           ts_rank(%(weights)s::real[], s.search_all, q.wide)
+           + %(exact)s * ts_rank(%(weights)s::real[], s.search_{language}, q.exact) AS rank,
+           -- Of equal matches, the shorter title is the service itself
+           -- ("Old-age pension" before "Pension recalculation").
+           char_length(s.title_{language}) AS title_length
+    FROM centres_service s
+    CROSS JOIN queries q
+    WHERE s.active AND s.search_all @@ q.wide
+    ORDER BY rank DESC, title_length, s.id
+    LIMIT %(limit)s
+)
+SELECT {service_columns}, {category_columns}, {provider_columns}, ranked.rank
+FROM ranked
+JOIN centres_service s ON s.id = ranked.id
+JOIN centres_servicecategory category ON category.code = s.category_id
+JOIN centres_provider provider ON provider.code = s.provider_id
+ORDER BY ranked.rank DESC, ranked.title_length, s.id
+"""
 
 
 def fold(text: str) -> str:
@@ -72,42 +142,41 @@ def service_detail(code: str) -> Service | None:
 def services_search(query: str, *, language: str, limit: int = SEARCH_LIMIT) -> list[Service]:
     """Active services matching ``query`` in any language, best first, as one statement.
 
-    A service matches when all the query's words begin words of its title,
-    keywords or summary in some language (full text, stemmed for English and
-    Russian), or when the query is close in spelling to words of its title or
-    keywords (trigram word similarity: "pensya" finds "pensiya"). Both are
-    answered by GIN indexes on columns PostgreSQL keeps up to date, in one
-    SELECT (after a SET LOCAL of the similarity threshold). Each match carries
-    ``rank``; matches in ``language`` weigh more.
+    A service matches when every word of the query begins a word of its title,
+    keywords or summary in some language (stemmed for English and Russian), or
+    is close in spelling to a word of the catalogue's titles and keywords that
+    does ("pensya" finds "pensiya", "disabilty" finds "disability"). Each result
+    carries ``rank``; matches in ``language`` weigh more. Category and provider
+    come with it.
     """
     words = search_words(query)
-    text = " ".join(words)
-    if len(text) < MIN_QUERY_CHARS:
+    if len(" ".join(words)) < MIN_QUERY_CHARS:
         return []
     reader = _language(language)
-    # Words are letters and digits only, so the raw tsquery holds no operator
-    # but the ones written here.
-    prefix_query = " & ".join(f"{word}:*" for word in words)
-    condition = Q()
-    rank: Combinable = Value(0.0, output_field=FloatField())
-    for language_code in LANGUAGES:
-        tsquery = SearchQuery(prefix_query, search_type="raw",
-                              config=SEARCH_CONFIGS[language_code])
-        vector, terms = f"search_{language_code}", f"terms_{language_code}"
-        condition |= Q(**{vector: tsquery}) | Q(**{f"{terms}__trigram_word_similar": text})
-        weight = 1.0 if language_code == reader else OTHER_LANGUAGE_WEIGHT
-        rank = rank + weight * (
-            TEXT_RANK_SCALE * SearchRank(F(vector), tsquery)
-            + TrigramWordSimilarity(text, terms)
-            # Of two titles with the words, the one that says little else is
-            # the service itself ("Old-age pension" before "Pension recalculation").
-            + TITLE_SIMILARITY_WEIGHT * TrigramSimilarity(Fold(f"title_{language_code}"), text)
-        )
-    services = (_services().filter(condition).annotate(rank=rank)
-                .order_by("-rank", f"title_{reader}")[:limit])
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
-        return list(services)
+    sql = _SEARCH_SQL.format(
+        service_columns=_SERVICE_COLUMNS,
+        category_columns=", ".join(f"category.{name} AS category__{name}"
+                                   for name in _CATEGORY_FIELDS),
+        provider_columns=", ".join(f"provider.{name} AS provider__{name}"
+                                   for name in _PROVIDER_FIELDS),
+        language=reader,
+    )
+    params = {
+        "words": words, "correct_from": CORRECT_FROM_CHARS, "spellings": SPELLINGS,
+        "similarity": MIN_SIMILARITY,
+        "exact": EXACT_WEIGHT, "weights": RANK_WEIGHTS, "limit": limit,
+        "reader_config": SEARCH_CONFIGS[reader],
+    }
+    services = list(Service.objects.raw(sql, params))
+    for service in services:
+        # Joined in the same statement: set them so that no query follows.
+        service.category = ServiceCategory(**_prefixed(service, "category", _CATEGORY_FIELDS))
+        service.provider = Provider(**_prefixed(service, "provider", _PROVIDER_FIELDS))
+    return services
+
+
+def _prefixed(service: Service, prefix: str, names: list[str]) -> dict[str, object]:
+    return {name: getattr(service, f"{prefix}__{name}") for name in names}
 
 
 def centre_list() -> QuerySet[Centre]:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from django.apps import apps as django_apps
 from django.apps.registry import Apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from dost.centres.models import LANGUAGES, Channel, DataGroup
@@ -74,8 +74,23 @@ def catalogue_load(*, path: Path = CATALOGUE_PATH, apps: Apps = django_apps) -> 
         _upsert(ServiceCategory, categories)
         _upsert(Service, services)
         _upsert(Centre, centres)
+        catalogue_search_refresh()
     return CatalogueCounts(providers=len(providers), categories=len(categories),
                            services=len(services), centres=len(centres))
+
+
+def catalogue_search_refresh() -> None:
+    """Rebuild the vocabulary misspelt search words are corrected against.
+
+    Call it after any change to services' titles, keywords or active flags
+    (catalogue_load does). Until then search still finds new words spelt
+    right; only their misspellings are not corrected.
+    """
+    with connection.cursor() as cursor:
+        # The vocabulary comes after the first catalogue load in the migrations.
+        cursor.execute("SELECT to_regclass('centres_searchword') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute("REFRESH MATERIALIZED VIEW centres_searchword")
 
 
 def _upsert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
