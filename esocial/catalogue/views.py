@@ -58,10 +58,10 @@ def service_search(request: HttpRequest) -> HttpResponse:
     live = bool(request.htmx)
     too_short = (bool(query.strip())
                  and len(" ".join(selectors.search_words(query))) < selectors.MIN_QUERY_CHARS)
-    results = selectors.services_search(query, language=get_language(),
-                                        limit=LIVE_RESULTS if live else PAGE_RESULTS)
+    limit = LIVE_RESULTS if live else PAGE_RESULTS
+    results = selectors.services_search(query, language=get_language(), limit=limit)
     context = {"query": query.strip(), "results": results, "too_short": too_short,
-               "live": live}
+               "live": live, "limit": limit}
     template = ("esocial/catalogue/_search_results.html" if live
                 else "esocial/catalogue/search.html")
     response = render(request, template, context)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from dost.centres.models import LANGUAGES, Centre, DataGroup, Service
 from dost.centres.services import CatalogueError, catalogue_load
@@ -108,3 +111,18 @@ def test_a_duplicated_code_is_refused(load_catalogue):
     entry = service_yaml("twice", title_az="A", title_en="B", title_ru="C")
     with pytest.raises(CatalogueError, match="twice"):
         load_catalogue("services:\n" + entry + entry)
+
+
+@pytest.mark.django_db
+def test_command_loads_the_catalogue_and_says_what_it_loaded():
+    out = StringIO()
+    call_command("catalogue_load", stdout=out)
+    assert f"{Service.objects.count()} services" in out.getvalue()
+    assert "7 centres" in out.getvalue()
+
+
+def test_command_refuses_a_bad_file_with_its_reason(tmp_path, db):
+    path = tmp_path / "catalogue.yaml"
+    path.write_text("services: [{code: Bad Code}]\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="malformed code"):
+        call_command("catalogue_load", path=path)

@@ -131,3 +131,18 @@ def test_home_page_has_a_live_search_that_works_without_javascript(client):
     assert '<label for="home-search">' in body
     assert 'id="home-search-results"' in body
     assert 'aria-live="polite"' in body
+
+
+def test_live_results_show_the_best_few_and_link_to_all(client):
+    body = get(client, reverse("esocial:service_search") + "?q=pensiya", "az",
+               HTTP_HX_REQUEST="true").content.decode()
+    assert body.count("<li>") == 8
+    assert "The best matches for “pensiya”" in body
+    assert 'href="/services/search/?q=pensiya"' in body
+
+
+def test_few_live_results_are_counted(client):
+    body = get(client, reverse("esocial:service_search") + "?q=wheelchair",
+               HTTP_HX_REQUEST="true").content.decode()
+    assert "1 service found for “wheelchair”." in body
+    assert "/services/search/?q=" not in body
