@@ -157,7 +157,7 @@ def register() -> None:
         code=CODE,
         title=gettext_lazy("Unemployment insurance benefit"),
         description=gettext_lazy(
-            "For those whose job ended through no fault of their own: 50% of the average "
+            "For those whose job ended through no fault of their own: half the average "
             "wage of the last 12 months."),
         form_class=UnemploymentInsuranceForm,
         prefill=unemployment_facts,
