@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from dost.centres.models import LANGUAGES, Centre, DataGroup, Service
 from dost.centres.services import CatalogueError, catalogue_load
@@ -11,6 +12,13 @@ from dost.centres.services import CatalogueError, catalogue_load
 from .conftest import service_yaml
 
 TEXT_FIELDS = ("title", "summary", "eligibility", "legal_basis")
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # Refusals are matched by their English wording.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.django_db
