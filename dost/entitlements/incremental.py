@@ -7,7 +7,9 @@ reasons only:
    correction (facts carry ``recorded_at``; BRIN indexes find the recent ones
    cheaply, since rows arrive in time order);
 2. time passed: they or a relative reached an age, or a dated fact took effect
-   (a disability determination, a birth, the end of an award's period);
+   (a birth, a death, a disability determination, the end of an award's period:
+   a fact may be recorded before the day it takes effect, or a scan be run as of
+   a later day);
 3. the law changed: a parameter got a new value, or 1 January indexed every
    pension capital.
 
@@ -43,6 +45,7 @@ WITH changed AS (
     SELECT id FROM registry_person
     WHERE recorded_at >= %(at)s OR updated_at >= %(at)s
        OR (birth_date > %(since)s AND birth_date <= %(on)s)
+       OR (death_date > %(since)s AND death_date <= %(on)s)
     UNION SELECT person_id FROM registry_familyrelation WHERE recorded_at >= %(at)s
     UNION SELECT relative_id FROM registry_familyrelation WHERE recorded_at >= %(at)s
     UNION SELECT person_id FROM registry_employmentspell WHERE recorded_at >= %(at)s

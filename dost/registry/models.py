@@ -147,6 +147,8 @@ class Person(Fact):
             # last scan (see dost.entitlements.incremental).
             BrinIndex(fields=["recorded_at"], name="person_recorded_brin"),
             BrinIndex(fields=["updated_at"], name="person_updated_brin"),
+            models.Index(fields=["death_date"], name="person_death_date_idx",
+                         condition=Q(death_date__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

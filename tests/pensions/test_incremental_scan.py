@@ -11,7 +11,7 @@ from django.utils import timezone
 from dost.entitlements.models import Award
 from dost.registry.models import Person
 from dost.registry.seeding import populate
-from tests.pensions.conftest import TODAY, awards_of, insure
+from tests.pensions.conftest import TODAY, awards_of, insure, make_parent, record_death
 
 TOMORROW = TODAY + dt.timedelta(days=1)
 
@@ -62,6 +62,20 @@ def test_contributions_recorded_after_a_scan_are_taken_into_account(scan, make_p
     assert "pensions.old_age" in next_day.incremental_rules
     assert next_day.people_rechecked == 1
     assert len(awards_of(person, "old_age_pension")) == 1
+
+
+def test_a_death_recorded_before_a_scan_but_dated_after_it_is_taken_into_account(
+        scan, make_person):
+    father = make_person(fin="9DAD201", sex="M", birth_date=dt.date(1975, 5, 1))
+    insure(father, range(2006, 2026))
+    child = make_person(fin="9KJD001", birth_date=dt.date(2015, 2, 1))
+    make_parent(child, father)
+    record_death(father, TOMORROW)
+    scan()
+    assert awards_of(child, "survivor_pension") == []
+    next_day = scan(TOMORROW)
+    assert "pensions.survivor" in next_day.incremental_rules
+    assert len(awards_of(child, "survivor_pension")) == 1
 
 
 def test_a_law_change_between_scans_sends_its_rules_over_everyone(scan, make_person):
