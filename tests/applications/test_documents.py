@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from dost.applications.models import Application, ApplicationDocument
 from dost.applications.services import InvalidApplication
@@ -37,9 +38,10 @@ def test_missing_service_without_proof_is_refused(alice):
 def test_a_file_that_is_not_a_document_is_refused_whatever_its_name(alice):
     program = SimpleUploadedFile("labour-book.pdf", b"MZ\x90\x00 not a pdf",
                                  content_type="application/pdf")
-    with pytest.raises(InvalidApplication) as refused:
+    with translation.override("en"), pytest.raises(InvalidApplication) as refused:
         apply_for_recalculation(alice, reason="service_missing", files={FIELD: program})
-    assert "PDF, JPEG or PNG" in refused.value.form.errors[FIELD][0]
+    with translation.override("en"):
+        assert "PDF, JPEG or PNG" in refused.value.form.errors[FIELD][0]
     assert not Application.objects.exists()
 
 
@@ -52,7 +54,7 @@ def test_a_pdf_under_another_extension_is_refused(alice):
 
 def test_a_file_over_the_size_limit_is_refused(alice, tmp_path, settings):
     huge = pdf(content=PDF + b"0" * MAX_EVIDENCE_BYTES)
-    with pytest.raises(InvalidApplication) as refused:
+    with translation.override("en"), pytest.raises(InvalidApplication) as refused:
         apply_for_recalculation(alice, reason="service_missing", files={FIELD: huge})
     assert "at most" in refused.value.form.errors[FIELD][0]
     assert not Application.objects.exists()

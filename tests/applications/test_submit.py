@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from dost.accounts.services import citizen_account_create
 from dost.applications.forms import ApplicationForm
@@ -150,7 +151,8 @@ def test_citizen_cannot_apply_for_someone_else(alice, bob):
 
 def test_a_job_ended_by_resignation_is_refused_at_once_with_the_reason(alice):
     lay_off(alice.person, reason="resignation")
-    application = apply_for_unemployment(alice)
+    with translation.override("en"):
+        application = apply_for_unemployment(alice)
     application.refresh_from_db()
     decision = application.events.order_by("id").last()
     assert application.status == Status.REJECTED
