@@ -7,9 +7,11 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from dost.applications.registry import application_types
 from dost.centres import selectors
 
 # As the user types only the best few are worth showing; the full page shows more.
@@ -40,13 +42,14 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
     service = selectors.service_detail(code)
     if service is None:
         raise Http404
+    online = {application.code for application in application_types()}
     return render(request, "esocial/catalogue/service_detail.html", {
         "service": service,
-        # The e-application and e-queue pages may not exist yet, so their
-        # addresses are built here rather than reversed.
-        "apply_url": (f"/applications/new/{service.application_code}/"
-                      if service.application_code else ""),
-        "book_url": ("/queue/book/?" + urlencode({"service": service.code})
+        # Only a service whose e-application some subsystem has registered is
+        # offered online; the others are served at a centre or without applying.
+        "apply_url": (reverse("esocial:application_new", args=[service.application_code])
+                      if service.application_code in online else ""),
+        "book_url": (reverse("esocial:queue_book") + "?" + urlencode({"service": service.code})
                      if service.bookable else ""),
         "centres": list(selectors.centre_list()) if service.bookable else [],
     })

@@ -146,3 +146,9 @@ def test_few_live_results_are_counted(client):
                HTTP_HX_REQUEST="true").content.decode()
     assert "1 service found for “wheelchair”." in body
     assert "/services/search/?q=" not in body
+
+
+def test_a_service_whose_e_application_is_not_built_is_not_offered_online(client):
+    body = get(client, reverse("esocial:service_detail",
+                               args=["disability-assessment"])).content.decode()
+    assert "/applications/new/" not in body
