@@ -152,6 +152,15 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_message(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
+    form = _message_posted(request, application)
+    if form is None:
+        messages.success(request, _("Your message has been sent."))
+        return redirect(reverse("esocial:application_detail", args=[pk]) + "#messages")
+    return _render_detail(request, application, message_form=form, status=400)
+
+
+def _message_posted(request: HttpRequest, application: Application) -> MessageForm | None:
+    """Post the message in the request; None when sent, else the form with its errors."""
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -160,9 +169,8 @@ def application_message(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error("body", exc.message)
         else:
-            messages.success(request, _("Your message has been sent."))
-            return redirect(reverse("esocial:application_detail", args=[pk]) + "#messages")
-    return _render_detail(request, application, message_form=form, status=400)
+            return None
+    return form
 
 
 @role_required(Role.CITIZEN)
@@ -267,16 +275,10 @@ def staff_status_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_message(request: HttpRequest, pk: int) -> HttpResponse:
     application = _staff_application(pk)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            application_message_post(application=application, author=request.user,
-                                     body=form.cleaned_data["body"])
-        except DomainError as exc:
-            form.add_error("body", exc.message)
-        else:
-            messages.success(request, _("Your message has been sent to the citizen."))
-            return redirect(reverse("esocial:staff_application", args=[pk]) + "#messages")
+    form = _message_posted(request, application)
+    if form is None:
+        messages.success(request, _("Your message has been sent to the citizen."))
+        return redirect(reverse("esocial:staff_application", args=[pk]) + "#messages")
     return _render_staff_detail(request, application, message_form=form, status=400)
 
 
