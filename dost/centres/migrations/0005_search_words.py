@@ -8,13 +8,16 @@ from django.db import migrations, models
 # Every word of the titles and keywords, in all three languages, folded: the
 # vocabulary a misspelt query word is corrected against ("pensya" -> "pensiya").
 # GiST, for the nearest words by trigram distance whatever pg_trgm's threshold.
-# dost.centres.services.catalogue_search_refresh() refreshes it.
+# dost.centres.services.catalogue_search_refresh() refreshes it. The query that
+# ts_stat runs names its schema: PostgreSQL 17 and later run it, when the view is
+# created or refreshed, with a search_path of pg_catalog alone.
 SEARCH_WORDS = """
 CREATE MATERIALIZED VIEW centres_searchword AS
 SELECT word FROM ts_stat($stat$
-    SELECT to_tsvector('simple', centres_fold(concat_ws(' ', title_az, keywords_az, title_en,
-                                                        keywords_en, title_ru, keywords_ru)))
-    FROM centres_service WHERE active
+    SELECT to_tsvector('simple', {schema}.centres_fold(concat_ws(' ', title_az, keywords_az,
+                                                                 title_en, keywords_en,
+                                                                 title_ru, keywords_ru)))
+    FROM {schema}.centres_service WHERE active
 $stat$)
 WHERE word ~ '^[0-9a-zа-я]{3,}$';
 -- text_pattern_ops: for LIKE 'prefix%' whatever the database's collation.
@@ -29,6 +32,17 @@ INLINE_ROWS = """
 ALTER TABLE centres_service SET (toast_tuple_target = 8160);
 UPDATE centres_service SET active = active;
 """
+
+
+def create_search_words(apps, schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = schema_editor.quote_name(cursor.fetchone()[0])
+        cursor.execute(SEARCH_WORDS.replace("{schema}", schema))
+
+
+def drop_search_words(apps, schema_editor) -> None:
+    schema_editor.execute("DROP MATERIALIZED VIEW centres_searchword")
 
 
 class Migration(migrations.Migration):
@@ -85,5 +99,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunSQL(INLINE_ROWS,
                           "ALTER TABLE centres_service RESET (toast_tuple_target)"),
-        migrations.RunSQL(SEARCH_WORDS, "DROP MATERIALIZED VIEW centres_searchword"),
+        migrations.RunPython(create_search_words, drop_search_words),
     ]
