@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 
 from dost.accounts.models import Role, User
 from dost.accounts.services import citizen_account_create
@@ -16,6 +17,12 @@ PASSWORD = "correct-horse-battery-9"
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Pages and aggregates are cached; every test starts from its own data.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from dost.centres.models import (
@@ -16,6 +18,7 @@ from dost.centres.models import (
 )
 
 SEARCH_LIMIT = 20
+CATALOGUE_VERSION_KEY = "centres:catalogue-version"
 # Longer input is cut, not refused: nobody names a service in more words.
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 6
@@ -133,6 +136,16 @@ def service_list(*, language: str, category: str | None = None) -> QuerySet[Serv
         services = services.filter(category_id=category)
     return services.order_by("category__position", "category__code",
                              f"title_{_language(language)}")
+
+
+def category_detail(code: str) -> ServiceCategory | None:
+    return ServiceCategory.objects.filter(code=code).first()
+
+
+def catalogue_version() -> str:
+    """Changes whenever the catalogue does (``services.catalogue_search_refresh``):
+    part of the key of every cached rendering of the catalogue."""
+    return cache.get_or_set(CATALOGUE_VERSION_KEY, lambda: uuid4().hex, None)
 
 
 def service_detail(code: str) -> Service | None:

@@ -7,14 +7,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import yaml
 from django.apps import apps as django_apps
 from django.apps.registry import Apps
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from dost.centres.models import LANGUAGES, Channel, DataGroup
+from dost.centres.selectors import CATALOGUE_VERSION_KEY
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 _CODE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -84,8 +87,10 @@ def catalogue_search_refresh() -> None:
 
     Call it after any change to services' titles, keywords or active flags
     (catalogue_load does). Until then search still finds new words spelt
-    right; only their misspellings are not corrected.
+    right; only their misspellings are not corrected. It also retires the
+    cached renderings of the catalogue.
     """
+    cache.set(CATALOGUE_VERSION_KEY, uuid4().hex, None)
     with connection.cursor() as cursor:
         # The vocabulary comes after the first catalogue load in the migrations.
         cursor.execute("SELECT to_regclass('centres_searchword') IS NOT NULL")

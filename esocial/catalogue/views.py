@@ -20,21 +20,33 @@ PAGE_RESULTS = 30
 
 
 def service_list(request: HttpRequest) -> HttpResponse:
-    """Every service, grouped by category; ``?category=`` shows one category."""
-    services = selectors.service_list(language=get_language())
-    groups = [(category, list(members))
-              for category, members in groupby(services, key=lambda service: service.category)]
-    categories = [category for category, _members in groups]
+    """Every service, grouped by category; ``?category=`` shows one category.
+
+    The listing changes only with the catalogue, so its rendering is cached
+    (keyed by language, category and catalogue version) and ``listing`` is
+    computed only when the cache misses.
+    """
+    language = get_language()
     chosen = request.GET.get("category", "")
+    chosen_category = None
     if chosen:
-        groups = [(category, members) for category, members in groups
-                  if category.code == chosen]
-        if not groups:
+        chosen_category = selectors.category_detail(chosen)
+        if chosen_category is None:
             raise Http404
+
+    def listing() -> dict:
+        services = selectors.service_list(language=language)
+        groups = [(category, list(members))
+                  for category, members in groupby(services, key=lambda s: s.category)]
+        return {"categories": [category for category, _members in groups],
+                "groups": [group for group in groups
+                           if not chosen or group[0].code == chosen]}
+
     return render(request, "esocial/catalogue/service_list.html", {
-        "categories": categories,
-        "groups": groups,
+        "listing": listing,
         "chosen": chosen,
+        "chosen_category": chosen_category,
+        "catalogue_version": selectors.catalogue_version(),
     })
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dost.centres.models import Service
+from dost.centres.services import catalogue_search_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,23 @@ def test_service_list_is_one_query(client, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = get(client, reverse("esocial:service_list"))
     assert response.status_code == 200
+
+
+def test_service_list_is_served_from_the_cache_until_the_catalogue_changes(
+        client, django_assert_num_queries):
+    url = reverse("esocial:service_list")
+    get(client, url)
+    Service.objects.filter(code="old-age-pension").update(title_en="Old-age pension, renamed")
+    with django_assert_num_queries(0):
+        assert "Old-age labour pension" in get(client, url).content.decode()
+    catalogue_search_refresh()
+    assert "Old-age pension, renamed" in get(client, url).content.decode()
+
+
+def test_a_category_of_no_active_service_lists_nothing(client):
+    Service.objects.filter(category_id="labour").update(active=False)
+    body = get(client, reverse("esocial:service_list") + "?category=labour").content.decode()
+    assert 'class="card service-card"' not in body
 
 
 def test_service_page_is_at_most_two_queries(client, django_assert_num_queries):
