@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from dost.accounts.demo import demo_users_ensure
+from dost.entitlements.services import scan_start
 from dost.equeue.services import slots_open_ahead
 from dost.registry.models import Person
 from dost.registry.seeding import populate
@@ -23,6 +25,12 @@ class Command(BaseCommand):
             counts = populate(people=people, seed=DEMO_SEED, today=timezone.localdate())
             self.stdout.write(f"Demo country: {counts['people']:,} people in "
                               f"{counts['households']:,} households.")
+            # As the nightly scan would: the rights that have arisen, with their SMS.
+            with transaction.atomic():
+                scan = scan_start(on=timezone.localdate())
+            scan.refresh_from_db()
+            self.stdout.write(f"Proactive scan {scan.pk}: {scan.awarded:,} awards "
+                              f"({scan.get_status_display()}).")
         slots_open_ahead()
         try:
             logins = demo_users_ensure()
