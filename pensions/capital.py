@@ -83,18 +83,21 @@ def capital_of(person: str, alias: str = "cap", *, until: str | None = None) -> 
                k.insured_months + k.years_before_2006 * 12 AS insurance_months,
                k.insured_months / 12.0 + k.years_before_2006 AS insured_years
         FROM (
-            SELECT coalesce((SELECT sum(c.amount * f.factor)
-                             FROM registry_contribution c
-                             JOIN unnest(%(index_years)s::int[], %(index_factors)s::numeric[])
-                                  AS f(year, factor) ON f.year = c.year
-                             WHERE c.person_id = {person}{years}), 0) AS contribution_capital,
-                   coalesce((SELECT sum(c.insured_months) FROM registry_contribution c
-                             WHERE c.person_id = {person}{years}), 0) AS insured_months,
+            SELECT coalesce(paid.capital, 0) AS contribution_capital,
+                   coalesce(paid.months, 0) AS insured_months,
                    coalesce((SELECT sum({service_end} - s.started_on)
                              FROM registry_employmentspell s
                              WHERE s.person_id = {person}
                                AND s.started_on < {service_start}), 0)
                        / 365.25 AS years_before_2006
+            -- One pass over the person's contributions. The factors are one per year
+            -- from the first of index_years: a subscript finds a year's factor without
+            -- a join per person, and a year without one (NULL) adds nothing.
+            FROM (SELECT sum(c.amount * (%(index_factors)s::numeric[])
+                                 [c.year - (%(index_years)s::int[])[1] + 1]) AS capital,
+                         sum(c.insured_months) AS months
+                  FROM registry_contribution c
+                  WHERE c.person_id = {person}{years}) paid
         ) k
     ) {alias}"""  # noqa: S608 (column names from the rule modules, never input)
 
