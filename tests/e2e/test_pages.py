@@ -95,4 +95,6 @@ def test_wide_table_scrolls_from_the_keyboard_on_a_phone(phone, citizen, sign_in
     table.focus()
     phone.keyboard.press("ArrowRight")
     phone.keyboard.press("ArrowRight")
-    assert table.evaluate("box => box.scrollLeft") > 0
+    # The browser may scroll smoothly: wait for the box to move rather than read it at once.
+    phone.wait_for_function("box => box.scrollLeft > 0", arg=table.element_handle(),
+                            timeout=5_000)
