@@ -123,6 +123,14 @@ def holds_replaceable_pension(person: str) -> str:
                      AND (h.period_end IS NULL OR h.period_end >= %(on)s))"""  # noqa: S608
 
 
+# The facts an old-age amount rests on, as jsonb_build_object pairs, for a
+# capital_of() alias ``cap``: the explanation (explain_old_age_amount) reads them.
+OLD_AGE_AMOUNT_FACTS = """'pension_capital', round(cap.capital, 2),
+           'insured_years', round(cap.insured_years, 1),
+           'capital_pension', round(cap.capital / %(expected_payment_months)s, 2),
+           'minimum_pension', %(minimum_pension)s"""
+
+
 def old_age_amount(capital: str) -> str:
     """The old-age amount for a capital expression: capital ÷ expected payment months,
     at least the minimum pension."""

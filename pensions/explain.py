@@ -22,3 +22,14 @@ def explain_indexations(facts: dict[str, Any]) -> list[str]:
                "after": entry["after"]})
         for entry in facts.get("indexations", [])
     ]
+
+
+def explain_old_age_amount(facts: dict[str, Any]) -> list[str]:
+    """The capital, the insurance period and how the old-age amount follows from them."""
+    return [
+        _("Your pension capital is %(capital)s AZN and your insurance period %(years)s years.")
+        % {"capital": facts["pension_capital"], "years": facts["insured_years"]},
+        _("Capital ÷ expected payment months gives %(amount)s AZN; the minimum pension is "
+          "%(minimum)s AZN, and you receive the higher of the two.")
+        % {"amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
+    ]

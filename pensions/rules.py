@@ -19,6 +19,7 @@ from dost.entitlements.models import Frequency
 from dost.entitlements.rules import Rule, register
 from pensions import rules_disability, rules_early, rules_survivor, rules_transition
 from pensions.capital import (
+    OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     REACHING_RETIREMENT_SQL,
     capital_indexation,
@@ -28,7 +29,7 @@ from pensions.capital import (
     old_age_entitled,
     retirement_months,
 )
-from pensions.explain import explain_indexations
+from pensions.explain import explain_indexations, explain_old_age_amount
 
 __all__ = ["capital_indexation", "register_rules"]
 
@@ -62,9 +63,7 @@ SELECT a.id AS person_id, NULL::bigint AS basis_person_id,
        jsonb_build_object(
            'birth_date', a.birth_date, 'sex', a.sex,
            'retirement_age_months', a.retirement_months, 'reached_on', a.reached_on,
-           'pension_capital', round(cap.capital, 2), 'insured_years', round(cap.insured_years, 1),
-           'capital_pension', round(cap.capital / %(expected_payment_months)s, 2),
-           'minimum_pension', %(minimum_pension)s) AS facts
+           {OLD_AGE_AMOUNT_FACTS}) AS facts
 FROM (
     SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months,
            (p.birth_date + make_interval(months => r.months))::date AS reached_on
@@ -97,11 +96,7 @@ def explain_old_age(facts: dict[str, Any]) -> list[str]:
     return [
         _("You reached the retirement age of %(years)s years and %(months)s months on %(date)s.")
         % {"years": months // 12, "months": months % 12, "date": facts["reached_on"]},
-        _("Your pension capital is %(capital)s AZN and your insurance period %(years)s years.")
-        % {"capital": facts["pension_capital"], "years": facts["insured_years"]},
-        _("Capital ÷ expected payment months gives %(amount)s AZN; the minimum pension is "
-          "%(minimum)s AZN, and you receive the higher of the two.")
-        % {"amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
+        *explain_old_age_amount(facts),
         *explain_indexations(facts),
     ]
 

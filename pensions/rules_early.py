@@ -23,6 +23,7 @@ from dost.entitlements.models import Frequency
 from dost.entitlements.parameters import history
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
+    OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     capital_indexation,
     capital_of,
@@ -30,7 +31,7 @@ from pensions.capital import (
     old_age_amount,
     old_age_entitled,
 )
-from pensions.explain import explain_indexations
+from pensions.explain import explain_indexations, explain_old_age_amount
 
 # Composed from this package's own SQL fragments: no input reaches the text;
 # every value is a query parameter.
@@ -48,9 +49,7 @@ SELECT e.id AS person_id, NULL::bigint AS basis_person_id,
            'children_required', %(early_retirement_children_count)s,
            'child_age', %(early_retirement_child_age_years)s,
            'children_with_disability', e.children_with_disability,
-           'pension_capital', round(cap.capital, 2), 'insured_years', round(cap.insured_years, 1),
-           'capital_pension', round(cap.capital / %(expected_payment_months)s, 2),
-           'minimum_pension', %(minimum_pension)s) AS facts
+           {OLD_AGE_AMOUNT_FACTS}) AS facts
 FROM (
     SELECT p.id, p.birth_date, k.children, k.children_with_disability, k.qualified_on,
            (p.birth_date + make_interval(months => %(retirement_age_women_months)s
@@ -149,11 +148,7 @@ def explain_early(facts: dict[str, Any]) -> list[str]:
           "%(months)s months, which you reached on %(date)s.")
         % {"early": facts["early_by_months"], "years": age // 12, "months": age % 12,
            "date": facts["reached_on"]},
-        _("Your pension capital is %(capital)s AZN and your insurance period %(years)s years.")
-        % {"capital": facts["pension_capital"], "years": facts["insured_years"]},
-        _("Capital ÷ expected payment months gives %(amount)s AZN; the minimum pension is "
-          "%(minimum)s AZN, and you receive the higher of the two.")
-        % {"amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
+        *explain_old_age_amount(facts),
         *explain_indexations(facts),
     ]
 

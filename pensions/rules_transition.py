@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from dost.entitlements.models import Frequency
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
+    OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     REACHING_RETIREMENT_SQL,
     REPLACEABLE_PENSIONS,
@@ -27,7 +28,7 @@ from pensions.capital import (
     old_age_entitled,
     retirement_months,
 )
-from pensions.explain import explain_indexations
+from pensions.explain import explain_indexations, explain_old_age_amount
 
 _REPLACEABLE = ", ".join(f"'{benefit}'" for benefit in REPLACEABLE_PENSIONS)
 
@@ -50,9 +51,7 @@ SELECT a.id AS person_id, NULL::bigint AS basis_person_id,
        jsonb_build_object(
            'birth_date', a.birth_date, 'sex', a.sex,
            'retirement_age_months', a.retirement_months, 'reached_on', a.reached_on,
-           'pension_capital', round(cap.capital, 2), 'insured_years', round(cap.insured_years, 1),
-           'capital_pension', round(cap.capital / %(expected_payment_months)s, 2),
-           'minimum_pension', %(minimum_pension)s,
+           {OLD_AGE_AMOUNT_FACTS},
            'replaced_award', a.replaced_id, 'replaced_benefit', a.replaced_benefit,
            'replaced_amount', a.replaced_amount, 'replaced_from', a.starts_on) AS facts
 FROM (
@@ -95,11 +94,7 @@ def explain_transition(facts: dict[str, Any]) -> list[str]:
     return [
         _("You reached the retirement age of %(years)s years and %(months)s months on %(date)s.")
         % {"years": months // 12, "months": months % 12, "date": facts["reached_on"]},
-        _("Your pension capital is %(capital)s AZN and your insurance period %(years)s years.")
-        % {"capital": facts["pension_capital"], "years": facts["insured_years"]},
-        _("Capital ÷ expected payment months gives %(amount)s AZN; the minimum pension is "
-          "%(minimum)s AZN, and you receive the higher of the two.")
-        % {"amount": facts["capital_pension"], "minimum": facts["minimum_pension"]},
+        *explain_old_age_amount(facts),
         _("This is more than your %(pension)s of %(amount)s AZN, which the old-age pension "
           "replaces from %(date)s.")
         % {"pension": replaced, "amount": facts["replaced_amount"],
