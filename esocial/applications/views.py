@@ -285,7 +285,12 @@ def staff_message(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF_ROLES)
 @require_GET
 def staff_document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    return _document_response(_staff_application(pk), document_pk)
+    application = _staff_application(pk)
+    response = _document_response(application, document_pk)
+    # A citizen's document is their data: opening it is logged like opening the page.
+    application_open_for_staff(application=application, actor=request.user,
+                               ip_address=_ip(request))
+    return response
 
 
 @role_required(*STAFF_ROLES)
@@ -334,5 +339,7 @@ def staff_correction_document(request: HttpRequest, pk: int) -> FileResponse:
     correction = _staff_correction(pk)
     if not correction.document:
         raise Http404
+    correction_request_open_for_staff(correction=correction, actor=request.user,
+                                      ip_address=_ip(request))
     return FileResponse(correction.document.open("rb"), as_attachment=True,
                         filename=f"{correction.fact}{PurePath(correction.document.name).suffix}")

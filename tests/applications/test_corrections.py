@@ -189,3 +189,13 @@ def test_citizens_cannot_reach_the_staff_correction_pages(client, alice):
                            {"decision": "verify"})
     assert response.status_code == 403
     assert Person.objects.get(pk=alice.person_id).phone == "+994501112233"
+
+
+def test_staff_opening_a_reports_document_is_logged(client, alice, charlie):
+    correction = correction_request_create(person=alice.person, fact="employment",
+                                           proposed_value="Bakı Metro 2001–2005 is missing",
+                                           document=pdf())
+    client.force_login(charlie)
+    response = client.get(reverse("esocial:staff_correction_document", args=[correction.pk]))
+    assert response.status_code == 200
+    assert AccessRecord.objects.filter(person=alice.person, actor=charlie).count() == 1

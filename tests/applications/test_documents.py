@@ -7,6 +7,7 @@ from django.utils import translation
 
 from dost.applications.models import Application, ApplicationDocument
 from dost.applications.services import InvalidApplication
+from dost.audit.models import AccessRecord
 from dost.registry.evidence import MAX_EVIDENCE_BYTES
 from tests.applications.conftest import PDF, apply_for_recalculation, pdf
 
@@ -79,3 +80,25 @@ def test_another_citizen_cannot_download_the_document(client, alice, bob):
     response = client.get(reverse("esocial:application_document",
                                   args=[application.pk, document.pk]))
     assert response.status_code == 404
+
+
+def test_staff_opening_a_citizens_document_is_logged(client, alice, charlie):
+    application = apply_for_recalculation(alice, reason="service_missing", files={FIELD: pdf()})
+    document = application.documents.get()
+    client.force_login(charlie)
+    response = client.get(reverse("esocial:staff_application_document",
+                                  args=[application.pk, document.pk]))
+    assert response.status_code == 200
+    record = AccessRecord.objects.get(person=alice.person)
+    assert (record.actor, application.reference in record.reason) == (charlie, True)
+
+
+def test_a_document_of_another_application_is_not_served_to_staff(client, alice, bob,
+                                                                   charlie):
+    mine = apply_for_recalculation(alice, reason="service_missing", files={FIELD: pdf()})
+    other = apply_for_recalculation(bob)
+    client.force_login(charlie)
+    response = client.get(reverse("esocial:staff_application_document",
+                                  args=[other.pk, mine.documents.get().pk]))
+    assert response.status_code == 404
+    assert not AccessRecord.objects.exists()
