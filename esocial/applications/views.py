@@ -7,6 +7,7 @@ staff reach any, and each opening is written to the citizen's access log.
 from __future__ import annotations
 
 from pathlib import PurePath
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -214,9 +215,12 @@ def application_document_download(request: HttpRequest, pk: int,
 def staff_queue_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     page = Paginator(staff_queue(status=status), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    status = status if status in OPEN_STATUSES else ""
     return render(request, "esocial/applications/staff_queue.html", {
         "page": page,
-        "status": status if status in OPEN_STATUSES else "",
+        "status": status,
+        # The pager keeps the filter.
+        "pager_query": urlencode({"status": status}) + "&" if status else "",
         "statuses": [(value, Status(value).label) for value in
                      (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION)],
     })

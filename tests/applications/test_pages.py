@@ -166,3 +166,14 @@ def test_opening_an_application_in_the_back_office_admin_is_logged(client, alice
                                   args=[application.pk]))
     assert response.status_code == 200
     assert application.reference in AccessRecord.objects.get().reason
+
+
+def test_staff_queue_pages_keep_the_status_filter(client, alice, bob, charlie, monkeypatch):
+    monkeypatch.setattr("esocial.applications.views.QUEUE_PAGE_SIZE", 1)
+    apply_for_recalculation(alice)
+    apply_for_recalculation(bob)
+    client.force_login(charlie)
+    body = client.get(reverse("esocial:staff_applications") + "?status=submitted",
+                      HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'href="?status=submitted&amp;page=2"' in body
+    assert "Page 1 of 2" in body
