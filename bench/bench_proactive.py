@@ -8,7 +8,10 @@
 - a naive per-person ORM loop over a sample (what most Django code would do),
   against the set-based engine running the same two rules (old-age pension and
   childbirth allowance) over everyone;
-- an event-triggered award: birth registered to award + SMS queued, p95.
+- an event-triggered award: birth registered to award + SMS queued, p95;
+- a day with 2,000 deaths, half of them pensioners: the scan that stops their
+  awards and grants what the deaths give rise to (survivor's shares, funeral grants);
+- verifying the whole decision log, in entries per second.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from dost.entitlements.engine import PEOPLE_FILTER, RANGE_FILTER, rule_arguments
 from dost.entitlements.incremental import people_to_recheck, resumption
 from dost.entitlements.models import Award, ScanRun
 from dost.entitlements.rules import all_rules, rule_for_code
-from dost.entitlements.services import CHUNK_SIZE, entitlements_for_people, scan_start
+from dost.entitlements.services import CHUNK_SIZE, entitlements_for_people
+from dost.entitlements.tasks import scan_launch
 from dost.registry.models import Contribution, FamilyRelation, Person
 from dost.registry.services import person_register
 
@@ -36,6 +40,8 @@ EVENTS = 200
 # A day of life events between the two scans: births and deaths.
 DAY_BIRTHS = 300
 DAY_DEATHS = 100
+# A hard day: deaths of pensioners and of parents of young children.
+HARD_DAY_DEATHS = 2_000
 OUTBOX_TABLES = ("entitlements_award", "notifications_smsmessage", "payments_bankrequest",
                  "payments_paymentschedule", "payments_payment", "entitlements_scanrun")
 
@@ -136,10 +142,37 @@ def _undo_deaths(people: list[int]) -> None:
                        [people])
 
 
+def _a_day_of_deaths(on: dt.date) -> list[int]:
+    """Half the deaths among people drawing a pension, half among parents of children under
+    18 (survivor's shares); every death may give rise to a funeral grant or allowance."""
+    half = HARD_DAY_DEATHS // 2
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH pensioners AS (
+                SELECT DISTINCT a.person_id AS id FROM entitlements_award a
+                JOIN registry_person p ON p.id = a.person_id
+                WHERE a.status = 'awarded' AND a.frequency = 'monthly' AND p.death_date IS NULL
+                ORDER BY 1 LIMIT %(half)s
+            ),
+            parents AS (
+                SELECT DISTINCT r.relative_id AS id FROM registry_familyrelation r
+                JOIN registry_person c ON c.id = r.person_id
+                JOIN registry_person p ON p.id = r.relative_id
+                WHERE r.kind = 'parent' AND c.birth_date > %(on)s::date - interval '17 years'
+                  AND p.death_date IS NULL
+                  AND r.relative_id NOT IN (SELECT id FROM pensioners)
+                ORDER BY 1 DESC LIMIT %(half)s
+            )
+            UPDATE registry_person SET death_date = %(on)s, updated_at = now()
+            WHERE id IN (SELECT id FROM pensioners UNION SELECT id FROM parents)
+            RETURNING id""", {"on": on, "half": half})
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _scan(on: dt.date) -> tuple[float, int]:
     started = time.perf_counter()
     with transaction.atomic():
-        scan = scan_start(on=on)
+        scan = scan_launch(on=on)
     scan.refresh_from_db()
     return time.perf_counter() - started, scan.awarded
 
@@ -257,8 +290,32 @@ def run(*, people: int) -> list[dict]:
     scan_per_person = first_seconds / population * 1000
     same_rules_per_person = _same_rules_set_based(on) / population * 1000
     event_ms = _event_awards(on)
-    _undo_deaths(died)
     event_p95 = statistics.quantiles(event_ms, n=100)[94]
+
+    hard_day = next_day + dt.timedelta(days=1)
+    hard_died = _a_day_of_deaths(hard_day)
+    hard_seconds, hard_awarded = _scan(hard_day)
+    hard_scan = ScanRun.objects.latest("started_at")
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT count(*) FILTER (WHERE end_reason = 'death'),
+                                 count(*) FILTER (WHERE benefit = 'survivor_pension'
+                                                  AND scan_run_id = %(scan)s),
+                                 count(*) FILTER (WHERE benefit IN ('funeral_grant',
+                                                                   'funeral_allowance')
+                                                  AND scan_run_id = %(scan)s)
+                          FROM entitlements_award
+                          WHERE person_id = ANY(%(died)s) OR scan_run_id = %(scan)s""",
+                       {"scan": hard_scan.pk, "died": hard_died})
+        stopped, survivors, funerals = cursor.fetchone()
+    print(f"a day of {len(hard_died):,} deaths: scan {hard_seconds:.2f} s, {stopped:,} awards "
+          f"stopped, {survivors:,} survivor's shares, {funerals:,} funeral grants", flush=True)
+    _undo_deaths(died + hard_died)
+
+    from dost.audit.verification import decision_log_verify
+
+    verification = decision_log_verify()
+    print(f"decision log: {verification.entries:,} entries verified in "
+          f"{verification.seconds:.2f} s, intact: {verification.intact}", flush=True)
 
     return [
         {"name": "first scan", "value": first_seconds, "unit": "s", "target": "< 60 s",
@@ -289,4 +346,14 @@ def run(*, people: int) -> list[dict]:
          "value": naive_per_person / scan_per_person, "unit": "x"},
         {"name": "event-triggered award p95", "value": event_p95, "unit": "ms",
          "target": "< 300 ms", "met": event_p95 < 300},
+        {"name": f"a day of {len(hard_died):,} deaths: scan", "value": hard_seconds,
+         "unit": "s", "target": "< 30 s", "met": hard_seconds < 30},
+        {"name": "  awards stopped on death", "value": stopped, "unit": "awards"},
+        {"name": "  survivor's shares awarded", "value": survivors, "unit": "awards"},
+        {"name": "  funeral grants and allowances", "value": funerals, "unit": "awards"},
+        {"name": "  all awards of that scan", "value": hard_awarded, "unit": "awards"},
+        {"name": "decision log verified", "value": verification.entries,
+         "unit": "entries", "target": "intact", "met": verification.intact},
+        {"name": "decision log verification", "unit": "entries/s",
+         "value": verification.entries / max(verification.seconds, 1e-9)},
     ]

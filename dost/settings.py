@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The project package is no app, so its template library is named here.
+            "libraries": {"formatting": "dost.templatetags.formatting"},
         },
     },
 ]
@@ -225,8 +227,6 @@ CELERY_BEAT_SCHEDULE = {
     # Daily through January: the decree may come late; once applied, a year is not redone.
     "index-pensions": {"task": "pensions.tasks.index_pensions",
                        "schedule": crontab(minute=30, hour=0, month_of_year=1)},
-    "supersede-replaced-pensions": {"task": "pensions.tasks.supersede_replaced_pensions",
-                                    "schedule": crontab(minute=0, hour=4)},
     # Keeps two weeks of e-queue slots open at every centre; existing slots are kept.
     "open-queue-slots": {"task": "dost.equeue.tasks.open_slots_ahead",
                          "schedule": crontab(hour=0, minute=10)},

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from dost.accounts.decorators import role_required
 from dost.accounts.models import Role
 from dost.audit.selectors import accesses_to_person
-from dost.entitlements.selectors import explained_awards
+from dost.entitlements.selectors import award_cards, family_stops
 from dost.errors import DomainError
 from dost.registry.corrections import fact_label
 from dost.registry.selectors import correction_requests_of_person, person_facts
@@ -77,5 +77,6 @@ def my_access_log(request):
 
 @role_required(Role.CITIZEN)
 def my_awards(request):
+    person_id = request.user.person_id
     return render(request, "esocial/my_awards.html",
-                  {"awards": explained_awards(request.user.person_id)})
+                  {"cards": award_cards(person_id), "family_stops": family_stops(person_id)})

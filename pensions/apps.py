@@ -10,8 +10,10 @@ class PensionsConfig(AppConfig):
     def ready(self) -> None:
         from pensions.applications import register as register_applications
         from pensions.certificates import register_certificates
+        from pensions.explain import register_labels
         from pensions.rules import register_rules
 
         register_rules()
+        register_labels()
         register_certificates()
         register_applications()

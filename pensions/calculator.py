@@ -62,6 +62,21 @@ def retirement_date(*, birth_date: dt.date,
     raise AssertionError("unreachable: the last age always gives a day")
 
 
+def capital_pension(capital: Decimal, expected_payment_months: Decimal) -> Decimal:
+    """What a capital pays a month: capital ÷ expected payment months, to the qəpik."""
+    return _round(capital / expected_payment_months)
+
+
+def old_age_entitled(*, capital: Decimal, insured_years: Decimal,
+                     expected_payment_months: Decimal, minimum_pension: Decimal,
+                     old_age_insurance_years: Decimal) -> bool:
+    """The old-age rule's test (``pensions.capital.old_age_entitled`` in SQL): capital enough
+    for the minimum pension, or a long enough insurance period. The exact capital is
+    divided, not its rounded monthly amount, as the rule does."""
+    return capital / expected_payment_months >= minimum_pension \
+        or insured_years >= old_age_insurance_years
+
+
 @dataclass(frozen=True)
 class PensionParameters:
     retirement_ages: Sequence[ParameterValue]
@@ -97,7 +112,7 @@ class PensionProjection:
 
     @property
     def capital_pension(self) -> Decimal:
-        return _round(self.capital / self.parameters.expected_payment_months.value)
+        return capital_pension(self.capital, self.parameters.expected_payment_months.value)
 
     @property
     def pension(self) -> Decimal:
@@ -112,8 +127,11 @@ class PensionProjection:
     def entitled(self) -> bool:
         """The old-age rule's test: capital enough for the minimum pension, or a long enough
         insurance period."""
-        return self.capital_pays_minimum or \
-            self.insured_years >= self.parameters.old_age_insurance_years.value
+        return old_age_entitled(
+            capital=self.capital, insured_years=self.insured_years,
+            expected_payment_months=self.parameters.expected_payment_months.value,
+            minimum_pension=self.parameters.minimum_pension.value,
+            old_age_insurance_years=self.parameters.old_age_insurance_years.value)
 
     @property
     def parameters_used(self) -> list[ParameterValue]:

@@ -16,42 +16,55 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from dost.entitlements.parameters import history
+from dost.entitlements.parameters import ParameterMissing, history
 
 CAPITAL_SYSTEM_START = dt.date(2006, 1, 1)
 
 # Parameters every rule that computes a capital or an old-age amount must list.
 CAPITAL_PARAMETERS = ("pre_2006_service_capital_per_year",)
-OLD_AGE_PARAMETERS = ("retirement_age_men_months", "retirement_age_women_months",
-                      "expected_payment_months", "minimum_pension", "old_age_insurance_years",
+OLD_AGE_PARAMETERS = ("expected_payment_months", "minimum_pension", "old_age_insurance_years",
                       *CAPITAL_PARAMETERS)
+# The retirement ages go to a rule's ``dated_parameters``, whole history: the age that
+# applies is the one in force on the day a person reaches it, not on the scan date.
+RETIREMENT_AGE_PARAMETERS = ("retirement_age_men_months", "retirement_age_women_months")
 
 # Monthly pensions that replace one another: a person draws one of them at a time.
 REPLACEABLE_PENSIONS = ("disability_pension", "survivor_pension")
+# Labour pensions: one at a time, the highest (a database constraint,
+# award_one_labour_pension, refuses two in force at once). Each rule's award
+# replaces whichever of the others the person held.
+LABOUR_PENSIONS = ("old_age_pension", *REPLACEABLE_PENSIONS)
 
 
 def capital_indexation(on: dt.date) -> dict[str, Any]:
     """Factor by which a contribution of each past year has grown by ``on``.
 
     Capital paid in year y is indexed on every 1 January after it, up to the
-    scan date, by the rate in force that day.
+    scan date, by the rate decreed for that year: the parameter's value from the
+    latest 1 January on or before it (one recorded value may stand for a run of
+    years, as the estimate for 2007-2022 does). Before the first recorded rate the
+    capital system did not index. A year after the last recorded rate has no rate
+    yet: its decree is awaited, and last year's rate is never assumed for it.
+
+    Raises ``ParameterMissing`` naming the parameter and the year without a rate:
+    the rules that need the capital hold until the decree is in the parameter file.
     """
     rates = {value.starts_on.year: value.value for value in history("pension_capital_indexation")
              if value.starts_on.month == 1 and value.starts_on.day == 1}
+    if not rates or on.year > max(rates):
+        raise ParameterMissing(f"pension_capital_indexation: no rate for {on.year}")
     years = list(range(CAPITAL_SYSTEM_START.year - 1, on.year + 1))
+    rate_of_year = {}
+    for year in years:
+        decreed = [rate_year for rate_year in rates if rate_year <= year]
+        rate_of_year[year] = rates[max(decreed)] if decreed else Decimal(0)
     factors = []
     for year in years:
         factor = Decimal(1)
         for later in range(year + 1, on.year + 1):
-            rate = rates.get(later, _rate_in_force(rates, later))
-            factor *= 1 + rate
+            factor *= 1 + rate_of_year[later]
         factors.append(factor.quantize(Decimal("0.000001")))
     return {"index_years": years, "index_factors": factors}
-
-
-def _rate_in_force(rates: dict[int, Decimal], year: int) -> Decimal:
-    earlier = [rate_year for rate_year in rates if rate_year <= year]
-    return rates[max(earlier)] if earlier else Decimal(0)
 
 
 def capital_of(person: str, alias: str = "cap", *, until: str | None = None) -> str:
@@ -102,12 +115,88 @@ def capital_of(person: str, alias: str = "cap", *, until: str | None = None) -> 
     ) {alias}"""  # noqa: S608 (column names from the rule modules, never input)
 
 
-def retirement_months(person: str, alias: str = "r") -> str:
-    """A ``CROSS JOIN LATERAL`` giving ``months``, the retirement age of ``person`` (a table
-    alias) on ``%(on)s`` by their sex; needs the two retirement-age parameters."""
+def _retirement_ages(person: str, part: str, sql_type: str) -> str:
+    """The dated retirement ages for ``person``'s sex: ``part`` is ``starts`` or ``values``."""
+    return (f"CASE {person}.sex WHEN 'M' THEN %(retirement_age_men_months__{part})s::{sql_type}[]"
+            f" ELSE %(retirement_age_women_months__{part})s::{sql_type}[] END")
+
+
+def retirement_months(person: str, alias: str = "r", *, earlier_by: str | None = None) -> str:
+    """A ``CROSS JOIN LATERAL`` giving, for ``person`` (a table alias with ``sex`` and
+    ``birth_date``), ``months``, the retirement age that applied to them, and ``reached_on``,
+    the day they retired: the first day d on which birth + the age in force on d <= d.
+
+    Needs ``RETIREMENT_AGE_PARAMETERS`` as the rule's ``dated_parameters``. Before the first
+    recorded step its age applies, from the day it is reached (as
+    ``pensions.calculator.retirement_date``, which a test keeps equal to this). ``earlier_by``
+    (a months expression) lowers every step by as much, for an early retirement age. Only
+    the person's ~10 steps are read; filter the population with ``retirement_band`` first.
+
+    Step i applies on [start_i, start_i+1): the person retires under it on
+    max(birth + age_i, start_i) if that comes before start_i+1, i.e. if birth + age_i
+    does (start_i < start_i+1). The first such step is the one that applies.
+    """
+    age = f"a.months - {earlier_by}" if earlier_by else "a.months"
+    reached = f"({person}.birth_date + make_interval(months => ({age})::int))::date"
     return f"""
-    CROSS JOIN LATERAL (SELECT CASE {person}.sex WHEN 'M' THEN %(retirement_age_men_months)s
-                               ELSE %(retirement_age_women_months)s END AS months) {alias}"""
+    CROSS JOIN LATERAL (
+        SELECT ({age})::int AS months,
+               CASE WHEN a.step = 1 THEN {reached} ELSE greatest({reached}, a.starts_on) END
+                   AS reached_on
+        FROM (SELECT {_retirement_ages(person, "starts", "date")} AS starts,
+                     {_retirement_ages(person, "values", "int")} AS ages) g
+        CROSS JOIN LATERAL unnest(g.starts, g.ages) WITH ORDINALITY AS a(starts_on, months, step)
+        WHERE a.step = cardinality(g.starts) OR {reached} < g.starts[a.step + 1]
+        ORDER BY a.step LIMIT 1
+    ) {alias}"""  # noqa: S608 (column names from the rule modules, never input)
+
+
+def _ages_in_force(aggregate: str, *, first: str | None, last: str | None,
+                   earlier_by: str | None) -> str:
+    """The ``min`` or ``max`` retirement age of either sex in force on some day of
+    [``first``, ``last``] (an open end when None), less ``earlier_by``: one value per
+    statement (an InitPlan), which the birth-date index can then use."""
+    steps = " UNION ALL ".join(
+        f"""SELECT x.starts_on, x.months, x.step,
+                   (%({name}__starts)s::date[])[x.step + 1] AS next_start
+            FROM unnest(%({name}__starts)s::date[], %({name}__values)s::int[])
+                 WITH ORDINALITY AS x(starts_on, months, step)"""  # noqa: S608 (no input)
+        for name in RETIREMENT_AGE_PARAMETERS)
+    # The first step also applies before it starts (see retirement_months).
+    in_force = [f"(a.step = 1 OR a.starts_on <= {last})" if last else "true",
+                f"(a.next_start IS NULL OR a.next_start > {first})" if first else "true"]
+    less = f" - {earlier_by}" if earlier_by else ""
+    return f"""((SELECT {aggregate}(a.months) FROM ({steps}) a
+                WHERE {' AND '.join(in_force)}){less})::int"""  # noqa: S608 (no input)
+
+
+def retirement_band(birth: str, *, reached_after: str | None = None,
+                    reached_by: str | None = None, earlier_by: str | None = None) -> str:
+    """Conditions on the birth-date column ``birth`` that everyone whose ``reached_on``
+    (``retirement_months``) falls in (``reached_after``, ``reached_by``] meets, for either sex.
+
+    They only narrow the search (the birth-date index can serve them) before the per-person
+    look-up decides. For d = reached_on: birth + age(d) <= d <= reached_by, and, d being the
+    first such day, birth + age(d - 1) > d - 1 >= reached_after; so only the ages in force
+    on some day of [reached_after, reached_by] bound the birth date, which keeps the band of
+    a scan's wake query to a month or two of births. Adding months clips to a month's end
+    (1960-08-31 + 6 months = 1961-02-28), so the upper bound is taken on whole months: birth
+    + m months falls in the birth month + m.
+    """
+    if reached_after is None and reached_by is None:
+        raise ValueError("Give the band at least one end.")
+    conditions = []
+    if reached_by is not None:
+        lowest = _ages_in_force("min", first=reached_after, last=reached_by,
+                                earlier_by=earlier_by)
+        conditions.append(f"{birth} < (date_trunc('month', {reached_by}::timestamp)"
+                          f" + make_interval(months => 1 - {lowest}))::date")
+    if reached_after is not None:
+        highest = _ages_in_force("max", first=reached_after, last=reached_by,
+                                 earlier_by=earlier_by)
+        conditions.append(f"{birth} > ({reached_after}::date"
+                          f" - make_interval(months => {highest}))::date")
+    return "(" + " AND ".join(conditions) + ")"
 
 
 def holds_replaceable_pension(person: str) -> str:
@@ -161,17 +250,13 @@ def table_lookup(name: str, age: str, *, value_type: str) -> str:
              WHERE t.age <= {age} ORDER BY t.age DESC LIMIT 1)"""  # noqa: S608
 
 
-# For a scan after a completed one (``Rule.wake_sql``): the living who reach the
-# retirement age for their sex in (since, on]. The outer band on birth dates lets
-# the birth-date index narrow the search to a year or two of births.
+# For a scan after a completed one (``Rule.wake_sql``): the living who retired, by the
+# cohort rule of ``retirement_months``, in (since, on]. The band on birth dates lets the
+# birth-date index narrow the search to a few years of births before the per-person look-up.
 REACHING_RETIREMENT_SQL = f"""
 SELECT p.id FROM registry_person p
 {retirement_months("p")}
 WHERE p.death_date IS NULL
-  AND p.birth_date > %(since)s::date - make_interval(
-        months => greatest(%(retirement_age_men_months)s, %(retirement_age_women_months)s))
-  AND p.birth_date <= %(on)s::date - make_interval(
-        months => least(%(retirement_age_men_months)s, %(retirement_age_women_months)s))
-  AND p.birth_date > %(since)s::date - make_interval(months => r.months)
-  AND p.birth_date <= %(on)s::date - make_interval(months => r.months)
+  AND {retirement_band("p.birth_date", reached_after="%(since)s", reached_by="%(on)s")}
+  AND r.reached_on > %(since)s AND r.reached_on <= %(on)s
 """  # noqa: S608 (composed from this module's fragments; values are parameters)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +14,8 @@ from dost.certificates.registry import (
     ShareableField,
     register_certificate_kind,
 )
+from dost.entitlements.parameter_labels import Unit, format_quantity
+from dost.formatting import format_money
 from dost.registry.models import Person
 from pensions.selectors import capital_statement
 
@@ -26,12 +28,10 @@ def build_capital_statement(person: Person) -> dict[str, Any]:
         "statement": statement,
         FACTS: {
             # Written as the PDF writes them, in the certificate's language.
-            "pension_capital": _("%(amount)s AZN") % {
-                "amount": formats.number_format(capital.capital, 2)},
-            "insured_years": _("%(years)s years") % {
-                "years": formats.number_format(capital.insured_years, 1)},
-            "capital_pension": _("%(amount)s AZN") % {
-                "amount": formats.number_format(statement.pension, 2)},
+            "pension_capital": format_money(capital.capital),
+            "insured_years": format_quantity(capital.insured_years_completed, Unit.YEARS),
+            "capital_pension": format_money(statement.pension) if statement.pension is not None
+            else _("Not yet entitled"),
         },
     }
 

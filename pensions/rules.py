@@ -17,19 +17,37 @@ from django.utils.translation import gettext_lazy as _
 
 from dost.entitlements.models import Frequency
 from dost.entitlements.rules import Rule, register
-from pensions import rules_disability, rules_early, rules_survivor, rules_transition
+from pensions import (
+    rules_disability,
+    rules_early,
+    rules_minimum,
+    rules_social,
+    rules_survivor,
+    rules_transition,
+)
 from pensions.capital import (
+    LABOUR_PENSIONS,
     OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     REACHING_RETIREMENT_SQL,
+    REPLACEABLE_PENSIONS,
+    RETIREMENT_AGE_PARAMETERS,
     capital_indexation,
     capital_of,
     holds_replaceable_pension,
     old_age_amount,
     old_age_entitled,
+    retirement_band,
     retirement_months,
 )
-from pensions.explain import explain_indexations, explain_old_age_amount
+from pensions.explain import (
+    awarded_amount,
+    day,
+    explain_indexations,
+    explain_old_age_amount,
+    explain_retirement_age,
+    from_parameter,
+)
 
 __all__ = ["capital_indexation", "register_rules"]
 
@@ -54,23 +72,34 @@ WHERE r.kind = 'parent' AND p.sex = 'F' AND p.death_date IS NULL
                     AND a.basis_person_id = c.id)
 """
 
+_REPLACEABLE = ", ".join(f"'{benefit}'" for benefit in REPLACEABLE_PENSIONS)
+
 # Composed from this package's own SQL fragments: no input reaches the text;
 # every value is a query parameter.
 OLD_AGE_SQL = f"""
 SELECT a.id AS person_id, NULL::bigint AS basis_person_id,
        {old_age_amount("cap.capital")} AS amount,
-       a.reached_on AS period_start, NULL::date AS period_end,
+       a.starts_on AS period_start, NULL::date AS period_end,
        jsonb_build_object(
            'birth_date', a.birth_date, 'sex', a.sex,
            'retirement_age_months', a.retirement_months, 'reached_on', a.reached_on,
            {OLD_AGE_AMOUNT_FACTS}) AS facts
 FROM (
-    SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months,
-           (p.birth_date + make_interval(months => r.months))::date AS reached_on
+    SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months, r.reached_on,
+           -- A disability or survivor's pension that ran on past the retirement day, and
+           -- has run out since, was the person's one labour pension until it ended.
+           greatest(r.reached_on,
+                    (SELECT max(h.period_end) + 1 FROM entitlements_award h
+                     WHERE h.person_id = p.id AND h.benefit IN ({_REPLACEABLE})
+                       AND h.status = 'awarded' AND h.period_end >= r.reached_on))
+               AS starts_on
     FROM registry_person p
     {retirement_months("p")}
     WHERE p.death_date IS NULL AND {{population}}
-      AND p.birth_date <= %(on)s::date - make_interval(months => r.months)
+      -- Retired by the age in force on the day they reached it, even if no scan saw
+      -- that day: the pension starts then (reached_on), not on the scan date.
+      AND {retirement_band("p.birth_date", reached_by="%(on)s")}
+      AND r.reached_on <= %(on)s
       AND NOT EXISTS (SELECT 1 FROM entitlements_award w
                       WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
                         AND w.basis_person_id IS NULL)
@@ -87,15 +116,17 @@ WHERE {old_age_entitled("cap.capital", "cap.insured_years")}
 
 
 def explain_childbirth(facts: dict[str, Any]) -> list[str]:
-    return [_("A child, %(name)s, was born on %(date)s and you are recorded as the mother.")
-            % {"name": facts["child_name"], "date": facts["child_birth_date"]}]
+    return [
+        _("A child, %(name)s, was born on %(date)s and you are recorded as the mother.")
+        % {"name": facts["child_name"], "date": day(facts["child_birth_date"])},
+        _("The allowance for a child born on that day is %(amount)s, paid once.")
+        % {"amount": from_parameter(awarded_amount(facts), facts, "childbirth_allowance")},
+    ]
 
 
 def explain_old_age(facts: dict[str, Any]) -> list[str]:
-    months = int(facts["retirement_age_months"])
     return [
-        _("You reached the retirement age of %(years)s years and %(months)s months on %(date)s.")
-        % {"years": months // 12, "months": months % 12, "date": facts["reached_on"]},
+        explain_retirement_age(facts),
         *explain_old_age_amount(facts),
         *explain_indexations(facts),
     ]
@@ -118,11 +149,13 @@ def register_rules() -> None:
     register(Rule(
         code="pensions.old_age",
         benefit="old_age_pension",
+        replaces=LABOUR_PENSIONS,
         title=_("old-age labour pension"),
         legal_source="Law on labour pensions, arts. 7-8",
         frequency=Frequency.MONTHLY,
         sql=OLD_AGE_SQL,
         parameters=OLD_AGE_PARAMETERS,
+        dated_parameters=RETIREMENT_AGE_PARAMETERS,
         prepare=capital_indexation,
         watches=("pension_capital_indexation",),
         # (Those whose disability or survivor's pension ran out, dost.entitlements.incremental
@@ -134,3 +167,7 @@ def register_rules() -> None:
     rules_survivor.register_rules()
     rules_early.register_rules()
     rules_transition.register_rules()
+    # After the rules it lifts, so that each benefit's title is looked up from them.
+    rules_minimum.register_rules()
+    # Last: the social benefits go to those the labour pensions above leave out.
+    rules_social.register_rules()

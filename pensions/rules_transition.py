@@ -2,11 +2,11 @@
 
 A person drawing a disability or survivor's pension who reaches retirement age
 gets the old-age pension only when it is higher; otherwise they keep what they
-have. The engine only inserts awards, so the replaced pension is marked
-superseded, and its payments stopped, by ``pensions.services.pension_supersede_replaced``.
-
-The old-age pension starts on the first day of the month after the scan date:
-the replaced pension is paid in full up to then, so no month is paid twice.
+have. The switch happens from the day the old-age pension arose (the day of
+retirement, or 1 January of the scan's year: the yearly indexation of the
+capital is what may have made it the higher one). The engine ends the replaced
+pension the day before in the same statement, and pays the difference for the
+months since as arrears; the month of the switch is paid by the replaced one.
 """
 
 from __future__ import annotations
@@ -18,17 +18,26 @@ from django.utils.translation import gettext_lazy as _
 from dost.entitlements.models import Frequency
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
+    LABOUR_PENSIONS,
     OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     REACHING_RETIREMENT_SQL,
     REPLACEABLE_PENSIONS,
+    RETIREMENT_AGE_PARAMETERS,
     capital_indexation,
     capital_of,
     old_age_amount,
     old_age_entitled,
+    retirement_band,
     retirement_months,
 )
-from pensions.explain import explain_indexations, explain_old_age_amount
+from pensions.explain import (
+    day,
+    explain_indexations,
+    explain_old_age_amount,
+    explain_retirement_age,
+    money,
+)
 
 _REPLACEABLE = ", ".join(f"'{benefit}'" for benefit in REPLACEABLE_PENSIONS)
 
@@ -55,20 +64,22 @@ SELECT a.id AS person_id, NULL::bigint AS basis_person_id,
            'replaced_award', a.replaced_id, 'replaced_benefit', a.replaced_benefit,
            'replaced_amount', a.replaced_amount, 'replaced_from', a.starts_on) AS facts
 FROM (
-    SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months,
-           (p.birth_date + make_interval(months => r.months))::date AS reached_on,
-           (date_trunc('month', %(on)s::date) + interval '1 month')::date AS starts_on,
+    SELECT p.id, p.sex, p.birth_date, r.months AS retirement_months, r.reached_on,
+           -- From the day the higher pension arose: the day of retirement, or 1 January
+           -- of this year, since the yearly indexation of the capital is what may have made
+           -- the old-age pension the higher one (the comparison holds for this year).
+           greatest(r.reached_on, date_trunc('year', %(on)s::date)::date) AS starts_on,
            h.id AS replaced_id, h.benefit AS replaced_benefit, h.amount AS replaced_amount
     FROM registry_person p
-    {retirement_months("p")}
     -- Someone drawing both is compared with the higher of the two.
     JOIN LATERAL (SELECT h.id, h.benefit, h.amount FROM entitlements_award h
                   WHERE h.person_id = p.id AND h.benefit IN ({_REPLACEABLE})
                     AND h.status = 'awarded'
                     AND (h.period_end IS NULL OR h.period_end >= %(on)s)
                   ORDER BY h.amount DESC, h.id LIMIT 1) h ON true
+    {retirement_months("p")}
     WHERE p.death_date IS NULL AND {{population}}
-      AND p.birth_date <= %(on)s::date - make_interval(months => r.months)
+      AND {retirement_band("p.birth_date", reached_by="%(on)s")} AND r.reached_on <= %(on)s
       AND NOT EXISTS (SELECT 1 FROM entitlements_award w
                       WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
                         AND w.basis_person_id IS NULL)
@@ -89,16 +100,14 @@ REPLACED_TITLES = {
 
 
 def explain_transition(facts: dict[str, Any]) -> list[str]:
-    months = int(facts["retirement_age_months"])
     replaced = REPLACED_TITLES.get(facts["replaced_benefit"], facts["replaced_benefit"])
     return [
-        _("You reached the retirement age of %(years)s years and %(months)s months on %(date)s.")
-        % {"years": months // 12, "months": months % 12, "date": facts["reached_on"]},
+        explain_retirement_age(facts),
         *explain_old_age_amount(facts),
-        _("This is more than your %(pension)s of %(amount)s AZN, which the old-age pension "
+        _("This is more than your %(pension)s of %(amount)s, which the old-age pension "
           "replaces from %(date)s.")
-        % {"pension": replaced, "amount": facts["replaced_amount"],
-           "date": facts["replaced_from"]},
+        % {"pension": replaced, "amount": money(facts, "replaced_amount"),
+           "date": day(facts["replaced_from"])},
         *explain_indexations(facts),
     ]
 
@@ -107,12 +116,14 @@ def register_rules() -> None:
     register(Rule(
         code="pensions.old_age_transition",
         benefit="old_age_pension",
+        replaces=LABOUR_PENSIONS,
         title=_("old-age labour pension"),
         legal_source="Law on labour pensions, arts. 7-8 (one labour pension at a time: the "
                      "higher one)",
         frequency=Frequency.MONTHLY,
         sql=TRANSITION_SQL,
         parameters=OLD_AGE_PARAMETERS,
+        dated_parameters=RETIREMENT_AGE_PARAMETERS,
         prepare=capital_indexation,
         watches=("pension_capital_indexation",),
         wake_sql=WAKE_SQL,

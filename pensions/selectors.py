@@ -11,11 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from dost.entitlements.parameters import history, parameter_on
 from dost.registry.models import Contribution, EmploymentSpell, Person
-from pensions.calculator import PensionParameters, PensionProjection, project_pension
+from pensions.calculator import (
+    PensionParameters,
+    PensionProjection,
+    capital_pension,
+    old_age_entitled,
+    project_pension,
+)
 from pensions.capital import CAPITAL_SYSTEM_START, capital_indexation
 
 CENT = Decimal("0.01")
@@ -49,22 +55,48 @@ class PensionCapital:
     def insured_years(self) -> Decimal:
         return Decimal(self.insured_months) / 12 + self.years_before_2006
 
+    @property
+    def insured_years_completed(self) -> Decimal:
+        """The insurance period in completed tenths of a year, as it is shown: 24.96 years
+        reads 24.9, never 25, which would look like the 25 years that entitle to a pension."""
+        return self.insured_years.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+
 
 @dataclass(frozen=True)
 class CapitalStatement:
+    """A person's pension capital on ``on``, and the old-age pension it would pay that day
+    by the rule's and the calculator's test (``pensions.calculator``), retirement age aside."""
+
     on: dt.date
     capital: PensionCapital
     credit_per_year: Decimal
     expected_payment_months: Decimal
     minimum_pension: Decimal
+    old_age_insurance_years: Decimal
 
     @property
     def capital_pension(self) -> Decimal:
-        return _round(self.capital.capital / self.expected_payment_months)
+        return capital_pension(self.capital.capital, self.expected_payment_months)
 
     @property
-    def pension(self) -> Decimal:
-        """What the capital would pay as an old-age pension today: at least the minimum."""
+    def capital_pays_minimum(self) -> bool:
+        return self.capital.capital / self.expected_payment_months >= self.minimum_pension
+
+    @property
+    def entitled(self) -> bool:
+        """Whether the capital and the insurance period so far give an old-age pension."""
+        return old_age_entitled(capital=self.capital.capital,
+                                insured_years=self.capital.insured_years,
+                                expected_payment_months=self.expected_payment_months,
+                                minimum_pension=self.minimum_pension,
+                                old_age_insurance_years=self.old_age_insurance_years)
+
+    @property
+    def pension(self) -> Decimal | None:
+        """What the capital would pay as an old-age pension today, at least the minimum;
+        None while the capital and the insurance period do not yet entitle to one."""
+        if not self.entitled:
+            return None
         return _round(max(self.capital.capital / self.expected_payment_months,
                           self.minimum_pension))
 
@@ -127,6 +159,7 @@ def capital_statement(*, person_id: int, on: dt.date) -> CapitalStatement:
         credit_per_year=credit_per_year,
         expected_payment_months=parameter_on("expected_payment_months", on).value,
         minimum_pension=parameter_on("minimum_pension", on).value,
+        old_age_insurance_years=parameter_on("old_age_insurance_years", on).value,
     )
 
 

@@ -1,17 +1,17 @@
-"""Writes of the pensions subsystem that the engine's insert-only awards cannot make.
+"""Writes of the pensions subsystem that the engine's awards cannot make.
 
-Both services are single set-based statements over every pension in payment,
-never a loop over people, and both change awards and payment schedules in one
-transaction, so an award and its payments never disagree.
+The yearly indexation is a single set-based statement over every pension in
+payment, never a loop over people, and changes awards and payment schedules in
+one transaction, so an award and its payments never disagree. (A pension that a
+higher one replaces is ended by the engine, in the statement that awards the
+higher one.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,78 +24,6 @@ from pensions.models import PensionIndexation
 
 # Monthly labour pensions that the yearly indexation raises.
 INDEXED_PENSIONS = ("old_age_pension", *REPLACEABLE_PENSIONS)
-
-
-@dataclass(frozen=True)
-class Superseded:
-    awards: int
-    schedules: int
-    payments_cancelled: int
-
-
-# Schedules are stopped as dost.payments.services.payment_schedule_stop stops one:
-# the end only moves earlier, the month of the last day is still paid in full,
-# queued (unsent) payments after it are deleted, and the status becomes stopped
-# only once no month from the current one on is left to pay.
-_SUPERSEDE_SQL = """
-WITH replaced AS (
-    UPDATE entitlements_award h
-    SET status = 'superseded',
-        period_end = least(coalesce(h.period_end, o.period_start - 1), o.period_start - 1)
-    FROM entitlements_award o
-    WHERE h.benefit = ANY(%(replaceable)s) AND h.status = 'awarded'
-      AND o.person_id = h.person_id AND o.benefit = 'old_age_pension'
-      AND o.basis_person_id IS NULL AND o.status = 'awarded'
-      -- Decided later; the id breaks the tie of awards made in one transaction, which
-      -- share its start time.
-      AND (o.decided_at, o.id) > (h.decided_at, h.id)
-      -- Still being paid when the old-age pension was decided: one that had run out
-      -- before (a finding not renewed) ended by itself and was not replaced.
-      AND (h.period_end IS NULL
-           OR h.period_end >= (o.decided_at AT TIME ZONE %(time_zone)s)::date)
-    RETURNING h.id, h.period_end
-),
-stopped AS (
-    UPDATE payments_paymentschedule s
-    SET ends_on = least(coalesce(s.ends_on, x.period_end), x.period_end),
-        status = CASE WHEN least(coalesce(s.ends_on, x.period_end), x.period_end) < s.starts_on
-                        OR least(coalesce(s.ends_on, x.period_end), x.period_end)
-                           < date_trunc('month', %(on)s::date)::date
-                      THEN 'stopped' ELSE s.status END
-    FROM replaced x
-    WHERE s.reference = 'award:' || x.id
-    RETURNING s.id, s.starts_on, s.ends_on
-),
-cancelled AS (
-    DELETE FROM payments_payment m
-    USING stopped s
-    WHERE m.schedule_id = s.id AND m.status = 'queued'
-      AND (s.ends_on < s.starts_on OR m.month > s.ends_on)
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM replaced), (SELECT count(*) FROM stopped),
-       (SELECT count(*) FROM cancelled)
-"""
-
-
-def pension_supersede_replaced(*, on: dt.date) -> Superseded:
-    """Mark superseded the disability and survivor's pensions an old-age pension replaced.
-
-    Side effects, in one transaction: every awarded disability or survivor's
-    pension of a person whose old-age pension was awarded after it, while it was
-    still being paid, becomes ``superseded`` and ends the day before
-    the old-age pension starts; its payment schedule ends that day too, and
-    its queued payments for later months are deleted. ``on`` is the day the
-    current month is judged from. Running it again changes nothing.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Shared, like a single stop: planning (exclusive) must not plan a month
-        # from a snapshot taken before this commit.
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [PLANNING_LOCK_KEY])
-        cursor.execute(_SUPERSEDE_SQL, {"replaceable": list(REPLACEABLE_PENSIONS), "on": on,
-                                        "time_zone": settings.TIME_ZONE})
-        awards, schedules, cancelled = cursor.fetchone()
-    return Superseded(awards, schedules, cancelled)
 
 
 # Each raised award also records the indexation in its facts, so its explanation

@@ -8,15 +8,9 @@ from celery import shared_task
 from django.utils import timezone
 
 from dost.errors import DomainError
-from pensions.services import pension_supersede_replaced, pensions_index
+from pensions.services import pensions_index
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task
-def supersede_replaced_pensions() -> int:
-    """Retire the pensions that old-age pensions awarded since the last run replaced."""
-    return pension_supersede_replaced(on=timezone.localdate()).awards
 
 
 @shared_task

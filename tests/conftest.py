@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
+from django.db import connection
 
 from dost.accounts.models import Role, User
 from dost.accounts.services import citizen_account_create
@@ -12,6 +13,19 @@ from dost.celery import app as celery_app
 from dost.registry.services import person_register
 
 PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let the flush after a transactional test empty the append-only decision log.
+
+    Its tables refuse TRUNCATE unless the session allows it (migration
+    audit 0003): allowed here for the test database, this session and new ones.
+    """
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET dost.audit_truncate = 'allowed'")
+        cursor.execute("SET dost.audit_truncate = 'allowed'")
 
 
 @pytest.fixture(autouse=True)

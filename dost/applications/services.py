@@ -31,7 +31,8 @@ from dost.applications.models import (
 )
 from dost.applications.registry import ApplicationType, application_type
 from dost.applications.selectors import prefilled_facts
-from dost.audit.models import Subject, channel_for_role
+from dost.audit.decisions import decision_record
+from dost.audit.models import DecisionKind, Subject, channel_for_role
 from dost.audit.services import access_record
 from dost.errors import DomainError
 from dost.notifications.services import sms_enqueue
@@ -46,6 +47,8 @@ STAFF_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 # The citizen is told of these by SMS; "in review" is only on the portal.
 _NOTIFIED_STATUSES = frozenset({Status.NEEDS_INFORMATION, Status.APPROVED, Status.REJECTED})
 _NOTE_REQUIRED = frozenset({Status.NEEDS_INFORMATION, Status.REJECTED})
+# Decisions on the application itself: appended to the hash-chained decision log.
+_DECISIONS = frozenset({Status.APPROVED, Status.REJECTED})
 
 
 class InvalidApplication(DomainError):
@@ -169,7 +172,24 @@ def _move(application: Application, *, to: str, actor: User | None,
     if to in _NOTIFIED_STATUSES:
         _tell_citizen(application, template="application_status",
                       dedupe_key=f"application-event:{event.pk}")
+    if to in _DECISIONS:
+        _log_decision(application, status_from=current, actor=actor, note=note)
     return event
+
+
+def _log_decision(application: Application, *, status_from: str, actor: User | None,
+                  note: str) -> None:
+    # Who decided: the officer, or the type's rule (its code) when it settled the
+    # application at once. The facts it was decided on are only hashed: they stay
+    # with the application, out of the permanent log.
+    decision_record(
+        kind=DecisionKind.APPLICATION, subject=application.reference,
+        decided_by=f"official:{actor.pk}" if actor is not None else application.type_code,
+        person_id=application.person_id,
+        details={"application": application.pk, "type": application.type_code,
+                 "status_from": status_from, "status": application.status, "reason": note},
+        facts={"prefilled": application.prefilled, "answers": application.data},
+    )
 
 
 def _status_label(value: str) -> str:

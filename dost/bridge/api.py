@@ -111,6 +111,7 @@ class EmploymentEndDataSerializer(serializers.Serializer):
 DATA_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     EventType.BIRTH: BirthDataSerializer,
     EventType.DEATH: DeathDataSerializer,
+    EventType.DEATH_ANNULLED: DeathDataSerializer,
     EventType.MARRIAGE: MarriageDataSerializer,
     EventType.DISABILITY: DisabilityDataSerializer,
     EventType.EMPLOYMENT_START: EmploymentStartDataSerializer,
@@ -134,7 +135,8 @@ class EventSerializer(serializers.Serializer):
     occurred_on = serializers.DateField()
     data = EventDataField(help_text=_(
         "birth: child {fin, first_name, last_name, sex, birth_date}, mother_fin, father_fin; "
-        "death: fin; marriage: spouse_fins (two FINs); disability: fin, percent, valid_until, "
+        "death: fin; death_annulled: fin (the civil registry's correction); "
+        "marriage: spouse_fins (two FINs); disability: fin, percent, valid_until, "
         "cause; employment_start: fin, employer_name, employer_tin, occupation_code, "
         "monthly_wage; employment_end: fin, employer_tin, reason"
     ))

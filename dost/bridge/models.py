@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 class EventType(models.TextChoices):
     BIRTH = "birth", _("birth")
     DEATH = "death", _("death")
+    # The civil registry's correction of a death recorded by mistake.
+    DEATH_ANNULLED = "death_annulled", _("death record annulled")
     MARRIAGE = "marriage", _("marriage")
     DISABILITY = "disability", _("disability finding")
     EMPLOYMENT_START = "employment_start", _("start of employment")

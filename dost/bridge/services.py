@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 
 from dost.accounts.models import Institution
 from dost.bridge.models import EventType, InboundEvent
+from dost.entitlements.rules import all_rules
 from dost.entitlements.services import entitlements_for_people
+from dost.entitlements.stops import death_annul_awards
 from dost.errors import DomainError
 from dost.registry.models import (
     DisabilityStatus,
@@ -197,6 +199,30 @@ def death_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     return _distinct([person.pk, *_relatives_of(person.pk)])
 
 
+def death_annulled_apply(occurred_on: dt.date, data: EventData) -> list[int]:
+    """Annul a death recorded by mistake; touches the person and all their relatives.
+
+    The date of death is cleared, the person's awards stopped by the death run
+    again with the months missed owed at once, and what the death gave rise to
+    (survivor's shares, funeral grants) is annulled (see
+    ``dost.entitlements.stops.death_annul_awards``). Refused for a person not
+    recorded as dead.
+    """
+    person = _person(data["fin"], for_update=True)
+    if person.death_date is None:
+        raise DomainError(
+            _("%(fin)s is not recorded as dead: there is no death to annul.")
+            % {"fin": person.fin},
+            code="not_dead",
+        )
+    person.death_date = None
+    person.save(update_fields=["death_date", "updated_at"])
+    death_annul_awards(person_id=person.pk, on=timezone.localdate(),
+                       death_rules=[rule.code for rule in all_rules() if rule.arises_from_death],
+                       decided_by=f"bridge:{EventType.DEATH_ANNULLED}")
+    return _distinct([person.pk, *_relatives_of(person.pk)])
+
+
 def marriage_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     """Record the two people as spouses of each other from the date of the marriage."""
     first, second = (_person(fin) for fin in data["spouse_fins"])
@@ -296,6 +322,7 @@ def employment_end_apply(occurred_on: dt.date, data: EventData) -> list[int]:
 _HANDLERS: dict[str, Handler] = {
     EventType.BIRTH: birth_apply,
     EventType.DEATH: death_apply,
+    EventType.DEATH_ANNULLED: death_annulled_apply,
     EventType.MARRIAGE: marriage_apply,
     EventType.DISABILITY: disability_apply,
     EventType.EMPLOYMENT_START: employment_start_apply,

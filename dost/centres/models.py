@@ -156,6 +156,12 @@ class Service(Translated):
     channels = ArrayField(models.CharField(max_length=20, choices=Channel.choices),
                           verbose_name=_("channels"), default=list)
     proactive = models.BooleanField(_("granted proactively"), default=False)
+    # The codes of the benefits whose entitlement rules grant a proactive service
+    # (dost.entitlements.rules.rule_for_benefit): a service is shown as granted without
+    # an application only when a registered rule grants each of them. A database default
+    # too, for rows written by raw SQL (the search benchmark's variants).
+    benefits = ArrayField(models.CharField(max_length=64), verbose_name=_("benefits granted"),
+                          default=list, blank=True, db_default=[])
     # Facts the state already holds and uses (registry fact groups, e.g. "identity",
     # "address", "contributions"): the citizen is never asked for them.
     required_data = ArrayField(models.CharField(max_length=40, choices=DataGroup.choices),

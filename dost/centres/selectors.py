@@ -16,6 +16,7 @@ from dost.centres.models import (
     Service,
     ServiceCategory,
 )
+from dost.entitlements.rules import rule_for_benefit
 
 SEARCH_LIMIT = 20
 CATALOGUE_VERSION_KEY = "centres:catalogue-version"
@@ -190,6 +191,23 @@ def services_search(query: str, *, language: str, limit: int = SEARCH_LIMIT) -> 
 
 def _prefixed(service: Service, prefix: str, names: list[str]) -> dict[str, object]:
     return {name: getattr(service, f"{prefix}__{name}") for name in names}
+
+
+def proactive_services_without_rule() -> dict[str, list[str]]:
+    """Active services the catalogue calls proactive that no registered rule fully grants:
+    service code → the benefits it names that no rule grants (empty if it names none).
+
+    Rules are registered by the subsystems from their ``AppConfig.ready()``; reading the
+    registry here keeps the catalogue honest without dost importing a subsystem. An
+    empty result means every service shown as granted without an application is.
+    """
+    unbacked: dict[str, list[str]] = {}
+    for code, benefits in (Service.objects.filter(active=True, proactive=True)
+                           .order_by("code").values_list("code", "benefits")):
+        missing = [benefit for benefit in benefits if rule_for_benefit(benefit) is None]
+        if missing or not benefits:
+            unbacked[code] = missing
+    return unbacked
 
 
 def centre_list() -> QuerySet[Centre]:

@@ -21,6 +21,8 @@ from dost.centres.selectors import CATALOGUE_VERSION_KEY
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 _CODE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# Benefit codes, as entitlement rules name them (``childbirth_allowance``).
+_BENEFIT = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
 class CatalogueError(Exception):
@@ -184,6 +186,17 @@ def _service_row(entry: dict[str, Any], *, categories: set[str],
     if proactive != (Channel.PROACTIVE in channels):
         raise CatalogueError(_("%(code)s: a proactive service, and only such a service, has "
                                "the proactive channel.") % {"code": code})
+    benefits = entry.get("benefits") or []
+    if not isinstance(benefits, list) or not all(
+            isinstance(benefit, str) and _BENEFIT.match(benefit) for benefit in benefits):
+        raise CatalogueError(_("%(code)s: benefits must be a list of benefit codes.")
+                             % {"code": code})
+    # Whether a registered rule grants them is checked against the rule registry
+    # (selectors.proactive_services_without_rule), not here: the loader also runs in
+    # migrations, and dost never imports the subsystems that register rules.
+    if proactive != bool(benefits):
+        raise CatalogueError(_("%(code)s: a proactive service, and only such a service, names "
+                               "the benefits it grants.") % {"code": code})
     return {
         "code": code,
         "category_id": entry["category"],
@@ -196,6 +209,7 @@ def _service_row(entry: dict[str, Any], *, categories: set[str],
         "steps": steps,
         "channels": channels,
         "proactive": proactive,
+        "benefits": benefits,
         "required_data": required_data,
         "application_code": application_code,
         "bookable": bool(entry.get("bookable", False)),

@@ -19,6 +19,7 @@ from dost.certificates.registry import (
 )
 from dost.entitlements.selectors import award_explanation, awards_of_person
 from dost.errors import DomainError
+from dost.formatting import capfirst, format_date, format_money
 from dost.registry.models import Person
 from dost.registry.selectors import employment_spells_of
 
@@ -27,8 +28,8 @@ DAYS_PER_YEAR = Decimal("365.25")
 
 def _award_choices(person: Person) -> list[tuple[str, str]]:
     return [
-        (str(award.pk), f"{award_explanation(award).title} · {award.amount} AZN · "
-                        f"{award.period_start.isoformat()}")
+        (str(award.pk), f"{capfirst(award_explanation(award).title)} · "
+                        f"{format_money(award.amount)} · {format_date(award.period_start)}")
         for award in awards_of_person(person.pk)
     ]
 
@@ -45,14 +46,15 @@ def build_award_statement(person: Person, *, award: str | int | None = None) -> 
     if chosen is None:
         raise DomainError(_("Choose one of your awards."), code="no_award")
     explanation = award_explanation(chosen)
+    # Written as the PDF writes them, in the certificate's language.
     if chosen.frequency == "monthly":
-        amount = _("%(amount)s AZN a month") % {"amount": chosen.amount}
+        amount = _("%(amount)s a month") % {"amount": format_money(chosen.amount)}
     else:
-        amount = _("%(amount)s AZN, paid once") % {"amount": chosen.amount}
+        amount = _("%(amount)s, paid once") % {"amount": format_money(chosen.amount)}
     if chosen.period_end:
-        period = f"{chosen.period_start.isoformat()} – {chosen.period_end.isoformat()}"
+        period = f"{format_date(chosen.period_start)} – {format_date(chosen.period_end)}"
     else:
-        period = _("from %(date)s") % {"date": chosen.period_start.isoformat()}
+        period = _("from %(date)s") % {"date": format_date(chosen.period_start)}
     return {
         "award": chosen,
         "explanation": explanation,

@@ -1,9 +1,18 @@
 """Runs rules over the population: one SQL statement per rule and chunk.
 
 Each statement selects the newly entitled, inserts their awards (the unique
-constraint turns a repeat into nothing), and in the same statement, hence the
-same transaction, queues the SMS and the bank requests or payment schedule
-for exactly the awards it created: the outbox.
+constraint on a right's period turns a repeat into nothing), and in the same
+statement, hence the same transaction:
+
+- ends the earlier period of the same right (a survivor's share re-split, a
+  renewed disability finding) and the pensions the new award replaces (a
+  higher labour pension), with their payment schedules;
+- works out the arrears of an award that starts in an earlier month, less what
+  the periods it replaces already paid for those months;
+- queues the SMS and the bank requests or payment schedule for exactly the
+  awards it created: the outbox;
+- appends every decision (award, change, switch) to the hash-chained decision
+  log, the hashes computed in SQL; the batch is closed in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,33 +24,133 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from dost.audit.decisions import decision_batch_close, decision_batch_open
 from dost.entitlements.parameters import history, parameter_on
 from dost.entitlements.rules import Rule
 
+# Months from the first of ``a`` to the first of ``b``, both dates.
+_MONTHS = "((extract(year FROM {b}) - extract(year FROM {a})) * 12 " \
+          "+ extract(month FROM {b}) - extract(month FROM {a}))::int"
+
 _AWARD_SQL = """
-WITH candidates AS (
+WITH candidates AS MATERIALIZED (
 {rule_sql}
+),
+priced AS MATERIALIZED (
+    SELECT c.*, pay.pay_from,
+           CASE WHEN %(_frequency)s = 'monthly' THEN greatest(0,
+               c.amount * greatest(0, 1 + {months_due})
+               - coalesce(paid.amount, 0))
+           ELSE 0 END AS arrears
+    FROM candidates c
+    -- The periods this award ends: the same right's earlier period, and the pensions
+    -- it replaces. The month they were last paid for is not paid again.
+    LEFT JOIN LATERAL (
+        SELECT max(o.id) AS replaced,
+               max(date_trunc('month', greatest(c.period_start, o.period_start) - 1)::date)
+                   AS last_month
+        FROM entitlements_award o
+        WHERE o.person_id = c.person_id AND o.status = 'awarded' AND o.frequency = 'monthly'
+          AND (o.period_end IS NULL OR o.period_end >= c.period_start)
+          AND ((o.benefit = %(_benefit)s
+                AND o.basis_person_id IS NOT DISTINCT FROM c.basis_person_id
+                AND o.period_start < c.period_start)
+               OR (o.benefit = ANY(%(_replaces)s)
+                   AND NOT (o.benefit = %(_benefit)s
+                            AND o.basis_person_id IS NOT DISTINCT FROM c.basis_person_id)))
+    ) old ON %(_frequency)s = 'monthly'
+    CROSS JOIN LATERAL (
+        SELECT greatest(date_trunc('month', c.period_start)::date,
+                        (old.last_month + interval '1 month')::date) AS pay_from
+    ) pay
+    -- What the replaced periods were already paid for the months this award now pays.
+    LEFT JOIN LATERAL (
+        SELECT sum(m.amount) AS amount
+        FROM entitlements_award o
+        JOIN payments_paymentschedule s ON s.reference = 'award:' || o.id
+        JOIN payments_payment m ON m.schedule_id = s.id
+        WHERE old.replaced IS NOT NULL AND o.person_id = c.person_id
+          AND o.status = 'awarded' AND o.frequency = 'monthly'
+          AND (o.benefit = %(_benefit)s OR o.benefit = ANY(%(_replaces)s))
+          AND m.month >= pay.pay_from AND m.month < date_trunc('month', %(on)s::date)
+          AND m.status IN ('sent', 'paid')
+    ) paid ON true
 ),
 new_awards AS (
     INSERT INTO entitlements_award
         (person_id, benefit, basis_person_id, rule, amount, frequency, period_start,
-         period_end, parameters, facts, scan_run_id)
+         period_end, parameters, facts, scan_run_id, arrears)
     SELECT c.person_id, %(_benefit)s, c.basis_person_id, %(_rule)s, c.amount, %(_frequency)s,
-           c.period_start, c.period_end, %(_parameters)s::jsonb, c.facts, %(_scan_run)s
-    FROM candidates c
-    ON CONFLICT DO NOTHING
-    RETURNING id, person_id, amount, period_start, period_end
+           c.period_start, c.period_end, %(_parameters)s::jsonb, c.facts, %(_scan_run)s,
+           c.arrears
+    FROM priced c
+    -- The period's key, named: the deferred one-labour-pension constraint cannot be an
+    -- arbiter, and must raise rather than silently drop an award.
+    ON CONFLICT (person_id, benefit, basis_person_id, period_start) DO NOTHING
+    RETURNING id, person_id, basis_person_id, amount, period_start, period_end, arrears, facts
+),
+-- Rows inserted above are invisible to this UPDATE (one snapshot), so it never ends
+-- the awards it is ending others for.
+ended AS (
+    UPDATE entitlements_award o
+    SET period_end = greatest(n.period_start, o.period_start) - 1,
+        period_end_before = coalesce(o.period_end_before, o.period_end),
+        status = CASE WHEN o.benefit = %(_benefit)s THEN o.status ELSE 'superseded' END,
+        end_reason = CASE WHEN o.benefit = %(_benefit)s
+                               AND o.basis_person_id IS NOT DISTINCT FROM n.basis_person_id
+                          THEN 'new_period' ELSE 'switch' END
+    FROM (SELECT person_id, basis_person_id, min(period_start) AS period_start,
+                 min(id) AS award_id
+          FROM new_awards GROUP BY person_id, basis_person_id) n
+    WHERE %(_frequency)s = 'monthly'
+      AND o.person_id = n.person_id AND o.status = 'awarded' AND o.frequency = 'monthly'
+      AND (o.period_end IS NULL OR o.period_end >= n.period_start)
+      AND ((o.benefit = %(_benefit)s
+            AND o.basis_person_id IS NOT DISTINCT FROM n.basis_person_id
+            AND o.period_start < n.period_start)
+           OR (o.benefit = ANY(%(_replaces)s)
+               AND NOT (o.benefit = %(_benefit)s
+                        AND o.basis_person_id IS NOT DISTINCT FROM n.basis_person_id)))
+    RETURNING o.id, o.person_id, o.benefit, o.amount, o.period_end, o.status, o.end_reason,
+              n.award_id AS replaced_by
+),
+ended_schedules AS (
+    -- As dost.payments.services.payment_schedule_stop stops one: the end only moves
+    -- earlier, its month is still paid, queued payments after it are cancelled.
+    UPDATE payments_paymentschedule s
+    SET ends_on = least(coalesce(s.ends_on, e.period_end), e.period_end),
+        status = CASE WHEN least(coalesce(s.ends_on, e.period_end), e.period_end) < s.starts_on
+                        OR least(coalesce(s.ends_on, e.period_end), e.period_end)
+                           < date_trunc('month', %(on)s::date)::date
+                      THEN 'stopped' ELSE s.status END
+    FROM ended e
+    WHERE s.reference = 'award:' || e.id
+    RETURNING s.id, s.starts_on, s.ends_on
+),
+cancelled AS (
+    DELETE FROM payments_payment m
+    USING ended_schedules s
+    WHERE m.schedule_id = s.id AND m.status = 'queued'
+      AND (s.ends_on < s.starts_on OR m.month > s.ends_on)
+    RETURNING 1
 ),
 recipients AS (
-    SELECT a.*, p.phone, p.language, p.bank_account
-    FROM new_awards a JOIN registry_person p ON p.id = a.person_id
+    SELECT a.*, c.pay_from, p.phone, p.language, p.bank_account,
+           (SELECT e.benefit FROM ended e
+            WHERE e.replaced_by = a.id AND e.end_reason = 'switch' LIMIT 1) AS switched_from
+    FROM new_awards a
+    JOIN registry_person p ON p.id = a.person_id
+    JOIN priced c ON c.person_id = a.person_id AND c.period_start = a.period_start
+                 AND c.basis_person_id IS NOT DISTINCT FROM a.basis_person_id
 ),
 sms AS (
     INSERT INTO notifications_smsmessage (person_id, phone, language, template, context,
                                           dedupe_key)
-    SELECT person_id, phone, language, 'award_granted',
+    SELECT person_id, phone, language,
+           CASE WHEN switched_from IS NULL THEN 'award_granted' ELSE 'award_switched' END,
            jsonb_build_object('benefit', %(_benefit)s::text, 'amount', amount::text,
-                              'award_id', id),
+                              'award_id', id, 'from', period_start, 'replaced', switched_from,
+                              'arrears', arrears::text),
            'award:' || id
     FROM recipients WHERE phone <> ''
     RETURNING 1
@@ -53,19 +162,50 @@ bank AS (
     UNION ALL
     SELECT person_id, 'award:' || id, 'payment', amount, bank_account
     FROM recipients WHERE %(_frequency)s = 'once'
+    UNION ALL
+    SELECT person_id, 'award:' || id || ':arrears', 'payment', arrears, bank_account
+    FROM recipients WHERE arrears > 0
     RETURNING 1
 ),
 schedules AS (
     INSERT INTO payments_paymentschedule (person_id, reference, monthly_amount, starts_on,
                                           ends_on)
-    SELECT person_id, 'award:' || id, amount, date_trunc('month', period_start)::date,
-           period_end
+    SELECT person_id, 'award:' || id, amount, pay_from, period_end
     FROM recipients WHERE %(_frequency)s = 'monthly' AND amount > 0
+    RETURNING 1
+),
+decisions AS (
+    INSERT INTO audit_decisionentry (batch_id, kind, person_id, award_id, subject, decided_by,
+                                     details, facts_hash, entry_hash, recorded_at)
+    SELECT %(_batch)s, d.kind, d.person_id, d.award_id, d.subject, %(_rule)s, d.details,
+           d.facts_hash,
+           audit_entry_hash(d.kind, d.person_id, d.award_id, d.subject, %(_rule)s, d.details,
+                            d.facts_hash, statement_timestamp()),
+           statement_timestamp()
+    FROM (
+        SELECT 'award' AS kind, a.person_id, a.id AS award_id, %(_benefit)s AS subject,
+               jsonb_build_object('amount', a.amount::text, 'period_start', a.period_start,
+                                  'period_end', a.period_end, 'arrears', a.arrears::text,
+                                  'basis_person', a.basis_person_id) AS details,
+               audit_facts_hash(a.facts, %(_parameters)s::jsonb) AS facts_hash
+        FROM new_awards a
+        UNION ALL
+        SELECT CASE e.end_reason WHEN 'switch' THEN 'switch' ELSE 'change' END, e.person_id,
+               e.id, e.benefit,
+               jsonb_build_object('period_end', e.period_end, 'reason', e.end_reason,
+                                  'replaced_by', e.replaced_by),
+               audit_facts_hash(NULL, %(_parameters)s::jsonb)
+        FROM ended e
+    ) d
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM new_awards), (SELECT count(*) FROM sms),
-       (SELECT count(*) FROM bank), (SELECT count(*) FROM schedules)
-"""
+       (SELECT count(*) FROM bank), (SELECT count(*) FROM schedules),
+       (SELECT count(*) FROM ended), (SELECT count(*) FROM decisions)
+""".replace("{months_due}", _MONTHS.format(
+    a="pay.pay_from",
+    b="least(date_trunc('month', %(on)s::date) - interval '1 month', "
+      "date_trunc('month', coalesce(c.period_end, 'infinity'::date)))"))
 
 RANGE_FILTER = "p.id >= %(_lo)s AND p.id < %(_hi)s"
 PEOPLE_FILTER = "p.id = ANY(%(_people)s)"
@@ -77,11 +217,27 @@ class RuleOutcome:
     sms: int
     bank_requests: int
     schedules: int
+    ended: int = 0
+    decisions: int = 0
+
+
+class RuleNotInForce(LookupError):
+    """The scan date is before the law the rule applies came into force."""
 
 
 def rule_arguments(rule: Rule, on: dt.date) -> dict[str, Any]:
-    """Everything the rule's SQL needs as of ``on``: looked up once, not per person."""
-    used = {name: parameter_on(name, on) for name in rule.parameters}
+    """Everything the rule's SQL needs as of ``on``: looked up once, not per person.
+
+    Raises ``RuleNotInForce`` when a parameter has no value yet on ``on``, and
+    ``ParameterMissing`` (from ``prepare``) when the law has not given a value
+    the rule needs (a year's indexation rate): the rule then holds.
+    """
+    used = {}
+    for name in rule.parameters:
+        values = history(name)
+        if not values or values[0].starts_on > on:
+            raise RuleNotInForce(f"{rule.code}: {name} has no value on {on}.")
+        used[name] = parameter_on(name, on)
     arguments: dict[str, Any] = {"on": on}
     arguments.update({name: value.value for name, value in used.items()})
     recorded = {name: value.as_fact() for name, value in used.items()}
@@ -99,23 +255,32 @@ def rule_arguments(rule: Rule, on: dt.date) -> dict[str, Any]:
 def run_rule(rule: Rule, *, on: dt.date, lo: int | None = None, hi: int | None = None,
              people: list[int] | None = None, scan_run_id: int | None = None,
              arguments: dict[str, Any] | None = None) -> RuleOutcome:
-    """Award ``rule`` to everyone newly entitled on ``on`` among ids [lo, hi) or ``people``."""
+    """Award ``rule`` to everyone newly entitled on ``on`` among ids [lo, hi) or ``people``.
+
+    Must run inside a transaction (it opens one if there is none): the awards, their
+    outbox rows and their decision-log batch commit together.
+    """
     if people is None and (lo is None or hi is None):
         raise ValueError("Give either an id range or a list of people.")
     population = PEOPLE_FILTER if people is not None else RANGE_FILTER
     sql = _AWARD_SQL.format(rule_sql=rule.sql.replace("{population}", population))
     params = dict(arguments or rule_arguments(rule, on))
     params.update({"_benefit": rule.benefit, "_rule": rule.code, "_frequency": rule.frequency,
-                   "_scan_run": scan_run_id, "_lo": lo, "_hi": hi, "_people": people})
-    with transaction.atomic(), connection.cursor() as cursor:
-        # A rule's estimated cost over a chunk makes PostgreSQL compile it to machine
-        # code first, which takes longer than running it (seconds per chunk, measured).
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        awarded, sms, bank, schedules = cursor.fetchone()
+                   "_replaces": list(rule.replaces), "_scan_run": scan_run_id, "_lo": lo,
+                   "_hi": hi, "_people": people})
+    with transaction.atomic():
+        params["_batch"] = decision_batch_open()
+        with connection.cursor() as cursor:
+            # A rule's estimated cost over a chunk makes PostgreSQL compile it to machine
+            # code first, which takes longer than running it (seconds per chunk, measured).
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(sql, params)
+            awarded, sms, bank, schedules, ended, decisions = cursor.fetchone()
+        if decisions:
+            decision_batch_close(params["_batch"])
         if awarded:
             _deliver_after_commit()
-    return RuleOutcome(awarded, sms, bank, schedules)
+    return RuleOutcome(awarded, sms, bank, schedules, ended, decisions)
 
 
 def _deliver_after_commit() -> None:

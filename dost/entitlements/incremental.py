@@ -34,6 +34,7 @@ from django.db import connection
 from dost.entitlements.models import ScanRun
 from dost.entitlements.parameters import history
 from dost.entitlements.rules import Rule
+from dost.entitlements.stops import DEATH_STOP
 
 # Past this share of the population (and this many people), one pass over everyone
 # is cheaper than a list.
@@ -73,8 +74,11 @@ class Resumption:
 def previous_scan(on: dt.date) -> ScanRun | None:
     """The latest completed scan as of ``on`` or earlier in the same year.
 
-    Across 1 January the indexation changes every pension capital, so the
-    first scan of a year looks at everyone.
+    Only a DONE scan: a running or failed one has chunks not done, people it
+    has not looked at yet, so nothing may be taken over from it (a failed scan
+    resumed to its end counts once it is done). Across 1 January the
+    indexation changes every pension capital, so the first scan of a year
+    looks at everyone.
     """
     return (ScanRun.objects.filter(status=ScanRun.Status.DONE, on__lte=on,
                                    on__year=on.year)
@@ -91,6 +95,20 @@ def resumption(on: dt.date) -> Resumption | None:
         cursor.execute(_CHANGED_SQL, {"at": recorded_since, "since": previous.on, "on": on})
         changed = frozenset(row[0] for row in cursor.fetchall())
     return Resumption(previous=previous, changed=changed)
+
+
+def people_to_stop(resumed: Resumption | None, *, population: int) -> list[int] | None:
+    """The people whose death a scan must look for on ``on``, or None for everyone.
+
+    A death took effect or was recorded since the previous scan only for people in
+    ``resumed.changed`` (a death dated in (since, on], or a record updated since);
+    the previous scan stopped every earlier one, provided it ran the death stop.
+    """
+    if resumed is None or DEATH_STOP not in resumed.previous.rules:
+        return None
+    if len(resumed.changed) > max(population * MAX_RECHECK_SHARE, MAX_RECHECK_ALWAYS):
+        return None
+    return sorted(resumed.changed)
 
 
 def law_changed(rule: Rule, since: dt.date, on: dt.date) -> bool:

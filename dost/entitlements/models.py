@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
@@ -31,6 +33,13 @@ class ScanRun(models.Model):
     since = models.DateField(_("changes since"), null=True, blank=True)
     people_rechecked = models.PositiveBigIntegerField(_("people rechecked"), default=0)
     awarded = models.PositiveBigIntegerField(default=0)
+    # Awards stopped because the beneficiary died (the ``stops.death`` chunks).
+    stopped = models.PositiveBigIntegerField(_("awards stopped"), default=0)
+    # Rules not run: not yet in force on the scan date (skipped), or waiting for a
+    # parameter the law has not given yet, such as a year's indexation rate (held).
+    skipped_rules = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    held_rules = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    missing_parameters = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     # The wall clock, not the transaction's start: facts recorded earlier in the
     # same transaction must count as seen by this scan.
     started_at = models.DateTimeField(db_default=Func(function="clock_timestamp",
@@ -50,6 +59,42 @@ class ScanRun(models.Model):
         return self.chunks_done / self.chunks_total if self.chunks_total else 0.0
 
 
+class ScanChunk(models.Model):
+    """One rule over one slice of the population: the unit a worker runs, retries and resumes.
+
+    A chunk is marked done in the transaction that makes its awards, so a retried or
+    resumed chunk that already committed is recognised and never counted twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    scan_run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    rule = models.CharField(max_length=64)
+    lo = models.BigIntegerField(null=True, blank=True)
+    hi = models.BigIntegerField(null=True, blank=True)
+    people = ArrayField(models.BigIntegerField(), null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    awarded = models.PositiveBigIntegerField(default=0)
+    stopped = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scan chunk")
+        verbose_name_plural = _("scan chunks")
+        constraints = [
+            models.UniqueConstraint(fields=["scan_run", "number"], name="scanchunk_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"scan {self.scan_run_id} chunk {self.number} ({self.rule})"
+
+
 class Frequency(models.TextChoices):
     ONCE = "once", _("lump sum")
     MONTHLY = "monthly", _("monthly")
@@ -59,15 +104,27 @@ class Award(models.Model):
     """A right granted without an application, with everything needed to explain it.
 
     ``basis_person`` is whom the right arises from when that is not the
-    beneficiary (the newborn child, the deceased breadwinner). The unique
-    constraint makes a re-run, a retried task or two workers unable to award
-    the same right twice.
+    beneficiary (the newborn child, the deceased breadwinner). A right may be
+    awarded for several periods (a renewed disability finding, a survivor's
+    share re-split when a dependant leaves): the unique constraint on the
+    period's first day makes a re-run, a retried task or two workers unable to
+    award the same period twice. When a later period of the same right is
+    awarded, the engine ends the earlier one the day before.
     """
 
     class Status(models.TextChoices):
         AWARDED = "awarded", _("awarded")
         SUPERSEDED = "superseded", _("replaced by a better pension")
         STOPPED = "stopped", _("stopped")
+        # Made on a fact later annulled (a death recorded by mistake): never owed.
+        ANNULLED = "annulled", _("annulled")
+
+    class EndReason(models.TextChoices):
+        NONE = "", _("not ended early")
+        DEATH = "death", _("death of the beneficiary")
+        NEW_PERIOD = "new_period", _("a new period of the same right began")
+        SWITCH = "switch", _("replaced by a higher labour pension")
+        ANNULLED = "annulled", _("the fact it rested on was annulled")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT,
                                related_name="awards", db_index=False)
@@ -83,6 +140,15 @@ class Award(models.Model):
                               db_default=Status.AWARDED)
     parameters = models.JSONField(_("parameters used"))
     facts = models.JSONField(_("facts relied on"))
+    end_reason = models.CharField(_("ended because"), max_length=16, choices=EndReason.choices,
+                                  blank=True, db_default="")
+    # The end the period had before it was cut short, restored if the cause is undone
+    # (a death annulled by the civil registry).
+    period_end_before = models.DateField(_("end before it was cut short"), null=True,
+                                         blank=True)
+    # Months already due when the award was decided (it started earlier, or a stop was
+    # undone): paid at once as a lump sum.
+    arrears = models.DecimalField(_("arrears"), max_digits=12, decimal_places=2, db_default=0)
     scan_run = models.ForeignKey(ScanRun, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="awards", db_index=False)
     decided_at = models.DateTimeField(_("decided at"), db_default=Now())
@@ -91,9 +157,17 @@ class Award(models.Model):
         verbose_name = _("award")
         verbose_name_plural = _("awards")
         constraints = [
-            models.UniqueConstraint(fields=["person", "benefit", "basis_person"],
-                                    nulls_distinct=False, name="award_once"),
+            models.UniqueConstraint(fields=["person", "benefit", "basis_person", "period_start"],
+                                    nulls_distinct=False, name="award_period_once"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="award_amount_positive"),
+            # An ended period may be empty (ended the day before it began: replaced before
+            # it was ever paid), never inverted further.
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start") - dt.timedelta(days=1)),
+                name="award_period_ordered",
+            ),
+            models.CheckConstraint(condition=Q(arrears__gte=0), name="award_arrears_gte_0"),
         ]
         indexes = [
             models.Index(fields=["benefit", "basis_person"], name="award_basis_idx",

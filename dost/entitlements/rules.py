@@ -13,6 +13,13 @@ for amounts that depend on the date of the event (a birth before a law
 change gets the old amount). ``prepare`` may add derived values; ``watches``
 names parameters it reads, so a change of them is noticed.
 
+``replaces`` names other benefits a person cannot hold at the same time
+(one labour pension at a time): the rule's SQL offers an award only when it is
+the better one, and the engine ends what it replaces the day before it starts.
+``arises_from_death`` marks rules whose awards rest on the death of the basis
+person (survivor's pensions, funeral grants): if the civil registry annuls the
+death, they are annulled.
+
 ``wake_sql`` lets a scan after a completed one look only at who may have
 changed (see ``dost.entitlements.incremental``). It selects a column ``id``
 of the people who may become entitled by the passage of time alone between
@@ -48,6 +55,8 @@ class Rule:
     prepare: Callable[[dt.date], dict[str, Any]] | None = None
     watches: tuple[str, ...] = ()
     wake_sql: str | None = None
+    replaces: tuple[str, ...] = ()
+    arises_from_death: bool = False
     explain: Callable[[dict[str, Any]], list[str]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

@@ -10,14 +10,32 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from dost.entitlements.models import Award, Frequency, ScanRun
+from dost.entitlements.parameter_labels import (
+    applying_entries,
+    concerns_person,
+    format_parameter_value,
+    parameter_name,
+)
 from dost.entitlements.rules import rule_for_benefit, rule_for_code
+from dost.formatting import as_date
+from dost.registry.models import FamilyRelation
+
+# Added to an award's facts when its rule's ``explain`` is called: the amount awarded
+# (the award holds it; the facts need not repeat it), and the parameters whose value
+# that applied is an estimate, so a sentence using one can say so.
+AWARD_AMOUNT_FACT = "award_amount"
+ESTIMATED_PARAMETERS_FACT = "estimated_parameters"
 
 
 @dataclass(frozen=True)
 class ParameterUsed:
+    """A parameter value an award relied on, as the reader reads it: ``name`` in their
+    language, ``value`` in its unit and their number format."""
+
+    code: str
     name: str
     value: str
-    starts_on: str
+    starts_on: dt.date
     source: str
     estimate: bool
 
@@ -34,20 +52,51 @@ def awards_of_person(person_id: int) -> QuerySet[Award]:
     return Award.objects.filter(person_id=person_id).order_by("-decided_at", "-id")
 
 
+def parameters_used(award: Award) -> list[ParameterUsed]:
+    """The parameter values the award relied on, named and written for the reader.
+
+    A dated parameter is stored with its history, since the amount depends on the
+    day of the event (the birth), not on the day of the decision: only the value
+    in force on that day is shown when the facts name it. A table shows the entry
+    the facts point to.
+    """
+    facts = award.facts or {}
+    parameters = []
+    for code, used in (award.parameters or {}).items():
+        if not concerns_person(code, facts):
+            continue
+        entries = used if isinstance(used, list) else [used]
+        for entry in applying_entries(code, entries, facts):
+            parameters.append(ParameterUsed(
+                code=code,
+                name=parameter_name(code),
+                value=format_parameter_value(code, entry["value"], facts),
+                starts_on=as_date(entry["from"]),
+                source=entry["source"],
+                estimate=bool(entry.get("estimate")),
+            ))
+    return sorted(parameters, key=lambda parameter: (parameter.name.casefold(),
+                                                     parameter.starts_on))
+
+
 def award_explanation(award: Award) -> Explanation:
-    """Why the award was made, in the active language, from what was stored with it."""
+    """Why the award was made, in the active language, from what was stored with it.
+
+    The rule's ``explain`` receives the award's facts with ``AWARD_AMOUNT_FACT``
+    and ``ESTIMATED_PARAMETERS_FACT`` added.
+    """
     try:
         rule = rule_for_code(award.rule)
     except LookupError:
         return Explanation(award.benefit, [], "", [])
-    reasons = [str(line) for line in rule.explain(award.facts)] if rule.explain else []
-    parameters = []
-    for name, used in sorted(award.parameters.items()):
-        # A dated parameter is stored with its history, since the amount depends
-        # on the date of the event (the birth), not on the day of the decision.
-        for entry in used if isinstance(used, list) else [used]:
-            parameters.append(ParameterUsed(name, str(entry["value"]), entry["from"],
-                                            entry["source"], bool(entry.get("estimate"))))
+    parameters = parameters_used(award)
+    facts = {
+        **(award.facts or {}),
+        AWARD_AMOUNT_FACT: str(award.amount),
+        ESTIMATED_PARAMETERS_FACT: sorted({parameter.code for parameter in parameters
+                                           if parameter.estimate}),
+    }
+    reasons = [str(line) for line in rule.explain(facts)] if rule.explain else []
     return Explanation(str(rule.title), reasons, rule.legal_source, parameters)
 
 
@@ -138,3 +187,51 @@ def award_totals_by_month_and_region() -> list[MonthRegionTotal]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class AwardCard:
+    """One award as the citizen's page shows it: why, what it is owed, and the receipt of
+    each decision about it in the decision log."""
+
+    award: Award
+    explanation: Explanation
+    receipts: list
+
+
+def award_cards(person_id: int) -> list[AwardCard]:
+    """The person's awards with their explanations and decision-log receipts, in two queries."""
+    from dost.audit.selectors import decision_receipts
+
+    awards = list(awards_of_person(person_id))
+    receipts = decision_receipts([award.pk for award in awards])
+    return [AwardCard(award, award_explanation(award), receipts.get(award.pk, []))
+            for award in awards]
+
+
+@dataclass(frozen=True)
+class FamilyStop:
+    """An award of a relative stopped by their death, as their family sees it."""
+
+    relative_name: str
+    death_date: dt.date | None
+    benefit: str
+    last_day_paid: dt.date | None
+
+    @property
+    def title(self) -> str:
+        rule = rule_for_benefit(self.benefit)
+        return str(rule.title) if rule else self.benefit
+
+
+def family_stops(person_id: int) -> list[FamilyStop]:
+    """Awards of the person's relatives that their death stopped, in one query."""
+    relatives = (
+        Q(person_id__in=FamilyRelation.objects.filter(relative_id=person_id).values("person_id"))
+        | Q(person_id__in=FamilyRelation.objects.filter(person_id=person_id).values("relative_id"))
+    )
+    stopped = (Award.objects.filter(relatives, status=Award.Status.STOPPED,
+                                    end_reason=Award.EndReason.DEATH)
+               .select_related("person").order_by("-person__death_date", "benefit"))
+    return [FamilyStop(award.person.full_name, award.person.death_date, award.benefit,
+                       award.period_end) for award in stopped]

@@ -92,9 +92,19 @@ def _award_granted(context: Mapping[str, Any]) -> str:
     ) % {"benefit": benefit_title(context["benefit"]), "amount": format_amount(context["amount"])}
 
 
+def _award_switched(context: Mapping[str, Any]) -> str:
+    return _(
+        "DOST: from %(date)s you receive %(benefit)s, %(amount)s AZN a month, instead of your "
+        "%(replaced)s, as it is higher. Reasons and details: e-social.gov.az"
+    ) % {"benefit": benefit_title(context["benefit"]), "amount": format_amount(context["amount"]),
+         "replaced": benefit_title(context.get("replaced") or ""),
+         "date": context.get("from", "")}
+
+
 def _test(context: Mapping[str, Any]) -> str:
     return str(_("DOST: this is a test message. No action is needed."))
 
 
 register_template("award_granted", _award_granted)
+register_template("award_switched", _award_switched)
 register_template("test", _test)

@@ -29,6 +29,8 @@ class BankRequest(models.Model):
         DONE = "done", _("done")
         REJECTED = "rejected", _("rejected by the bank")
         FAILED = "failed", _("failed")
+        # Not sent, because the award it paid was annulled.
+        CANCELLED = "cancelled", _("cancelled")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT,
                                related_name="bank_requests")
@@ -65,7 +67,8 @@ class BankRequest(models.Model):
             models.CheckConstraint(condition=Q(kind__in=["open_account", "payment"]),
                                    name="bankrequest_kind_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "sent", "done", "rejected", "failed"]),
+                condition=Q(status__in=["queued", "sent", "done", "rejected", "failed",
+                                         "cancelled"]),
                 name="bankrequest_status_valid",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="bankrequest_amount_gte_0"),

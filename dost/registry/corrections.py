@@ -23,7 +23,9 @@ from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dost.registry.models import Person, Sex
+from dost.audit.decisions import decision_record
+from dost.audit.models import DecisionKind
+from dost.registry.models import CorrectionRequest, Person, Sex
 from dost.registry.validators import name_key, normalize_phone, validate_iban, validate_phone
 
 MAX_PROPOSED_LENGTH = 500
@@ -161,3 +163,20 @@ def apply_correction(person: Person, fact: CorrectableFact, value: str) -> list[
         setattr(person, f"{fact.field}_key", name_key(value))
         fields.append(f"{fact.field}_key")
     return fields
+
+
+def correction_decision_record(correction: CorrectionRequest) -> None:
+    """Append staff's settlement of a report (confirmed or not) to the decision log.
+
+    Called in the settling transaction, after the request was saved as settled.
+    The values reported and corrected are only hashed: the permanent log keeps
+    no phone, address or account number.
+    """
+    decision_record(
+        kind=DecisionKind.CORRECTION, subject=correction.fact,
+        decided_by=f"official:{correction.resolved_by_id}", person_id=correction.person_id,
+        details={"correction": correction.pk, "fact": correction.fact,
+                 "status": correction.status, "reason": correction.resolution_note},
+        facts={"current_value": correction.current_value,
+               "proposed_value": correction.proposed_value},
+    )

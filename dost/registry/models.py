@@ -335,6 +335,36 @@ class DisabilityStatus(Fact):
         return 3
 
 
+class Study(Fact):
+    """A period of study reported by the education authority (source ``education``).
+
+    Full-time study after 18 keeps a child's survivor's pension up to 23.
+    ``ended_on`` is empty while the studies go on: a planned end is not a fact.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="studies",
+                               db_index=False)
+    institution = models.CharField(_("educational institution"), max_length=200, blank=True)
+    full_time = models.BooleanField(_("full-time"), default=True)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("study")
+        verbose_name_plural = _("studies")
+        indexes = [models.Index(fields=["person", "started_on"], name="study_person_idx"),
+                   BrinIndex(fields=["recorded_at"], name="study_recorded_brin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="study_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.started_on}–{self.ended_on or ''}"
+
+
 
 class CorrectionStatus(models.TextChoices):
     OPEN = "open", _("being checked")

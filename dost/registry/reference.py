@@ -18,6 +18,8 @@ SOURCES = [
     ("health", "Səhiyyə Nazirliyi", "Ministry of Health", "Министерство здравоохранения"),
     ("msec", "Tibbi-Sosial Ekspert Komissiyası", "Medical-Social Expert Commission",
      "Медико-социальная экспертная комиссия"),
+    ("education", "Elm və Təhsil Nazirliyi", "Ministry of Science and Education",
+     "Министерство науки и образования"),
     ("labour", "Əmək müqavilələri elektron sistemi", "Electronic labour contracts system",
      "Электронная система трудовых договоров"),
     ("bank", "Ödəniş bankı", "Paying bank", "Банк выплат"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
+from dost.audit.decisions import decision_log_reset
 from dost.registry.synthetic import CountryGenerator
 
 REGISTRY_TABLES = (
@@ -46,6 +47,9 @@ def populate(*, people: int, seed: int, today: dt.date, replace: bool = False,
             if cursor.fetchone()[0]:
                 raise ValueError("Citizens have accounts linked to the registry: "
                                  "--replace would delete them, so it is refused.")
+            # The decisions about the people removed go with them (the log refuses
+            # the cascade below otherwise), and the chain starts again.
+            decision_log_reset()
             cursor.execute(f"TRUNCATE {', '.join(REGISTRY_TABLES)}, registry_namekey "  # noqa: S608
                            "RESTART IDENTITY CASCADE")
         _tune_session(cursor)

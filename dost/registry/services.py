@@ -22,6 +22,7 @@ from dost.registry.corrections import (
     CorrectableFact,
     apply_correction,
     correctable_fact,
+    correction_decision_record,
     current_value,
     fact_label,
 )
@@ -190,7 +191,8 @@ def correction_request_resolve(
     becomes the DOST Agency for contact facts); an institution's record is
     corrected by that institution. Rejected: nothing changes, and the note
     tells the citizen why (required). Either way the officer's look at the
-    record is written to the citizen's access log.
+    record is written to the citizen's access log and the decision is
+    appended to the decision log.
     """
     _require_staff(actor)
     note = (note or "").strip()
@@ -221,6 +223,7 @@ def correction_request_resolve(
         locked.resolved_by = actor
         locked.resolution_note = note
         locked.save(update_fields=["status", "resolved_at", "resolved_by", "resolution_note"])
+        correction_decision_record(locked)
         _log_correction_access(locked, actor=actor, ip_address=ip_address,
                                reason=gettext_lazy("Decision on your report of a wrong fact "
                                                    "(%(fact)s)"))

@@ -67,6 +67,27 @@ DISABILITY_COLUMNS = ("person_id", "percent", "determined_on", "valid_until", "c
 DISABILITY_CAUSES = ("general illness", "occupational disease", "work injury",
                      "since childhood", "war injury")
 
+# Faker's az_AZ lists file a few names under the wrong sex or under both (Yaqub, a man's
+# name, among the women's names): who bears each of them here.
+MISFILED_NAMES = {
+    "Yaqub": "M", "Turan": "M", "Seyran": "M", "Zəkəriyyə": "M",
+    "Münəvvər": "F", "Nihal": "F", "Laçın": "F", "Sədaqət": "F", "Fimar": "F",
+}
+
+
+def _first_names(sex: str) -> tuple[str, ...]:
+    """Faker's first names for ``sex``, corrected by MISFILED_NAMES, in Faker's order."""
+    listed = (AzPersonProvider.first_names_male if sex == "M"
+              else AzPersonProvider.first_names_female)
+    # Some entries carry a stray space ("Famil ").
+    names = [name.strip() for name in listed]
+    names += [name for name, name_sex in MISFILED_NAMES.items() if name_sex == sex]
+    return tuple(dict.fromkeys(name for name in names if MISFILED_NAMES.get(name, sex) == sex))
+
+
+FIRST_NAMES_MALE = _first_names("M")
+FIRST_NAMES_FEMALE = _first_names("F")
+
 NULL = r"\N"
 
 
@@ -80,7 +101,11 @@ def fin_for(number: int, seed: int) -> str:
 
 
 def female_surname(male: str) -> str:
-    return male + "a" if male.endswith(("ov", "ev", "yev", "in")) else male
+    """A man's surname as a woman bears it: Əliyev → Əliyeva, Vəlioğlu (son of) → Vəliqızı."""
+    if male.endswith("oğlu"):
+        return male.removesuffix("oğlu") + "qızı"
+    # -li, -lı, -lu, -zadə and the like are the same for both.
+    return male + "a" if male.endswith(("ov", "ev", "in")) else male
 
 
 def retirement_age(sex: str) -> int:
@@ -115,6 +140,7 @@ class _Member:
     birth: dt.date
     first_name: str
     last_name: str
+    father_name: str
     alive: bool = True
 
 
@@ -130,8 +156,8 @@ class CountryGenerator:
 
         faker = Faker("az_AZ")
         faker.seed_instance(seed)
-        self.male_names = list(AzPersonProvider.first_names_male)
-        self.female_names = list(AzPersonProvider.first_names_female)
+        self.male_names = list(FIRST_NAMES_MALE)
+        self.female_names = list(FIRST_NAMES_FEMALE)
         self.surnames = sorted(set(AzPersonProvider.last_names_male)
                                | set(AzPersonProvider.last_names_unisex))
         self.streets = [faker.street_name() for _ in range(STREET_COUNT)]
@@ -173,14 +199,14 @@ class CountryGenerator:
 
     # -- people ------------------------------------------------------------
     def _person(self, batch: Batch, household_id: int, region: str, address: str, *, sex: str,
-                age: int, surname: str, father_name: str | None, birth: dt.date | None = None
-                ) -> _Member:
+                age: int, surname: str, father_name: str | None, birth: dt.date | None = None,
+                first_name: str | None = None) -> _Member:
         rng = self.rng
         person_id = self.next_person_id
         self.next_person_id += 1
         birth = birth or self._birth(age)
         age = self._age(birth)
-        first_name = self._first_name(sex)
+        first_name = first_name or self._first_name(sex)
         last_name = surname if sex == "M" else female_surname(surname)
         father = father_name or rng.choice(self.male_names)
         patronymic = f"{father} {'oğlu' if sex == 'M' else 'qızı'}"
@@ -203,7 +229,7 @@ class CountryGenerator:
         )))
         batch.people.write("\n")
         batch.people_count += 1
-        member = _Member(person_id, sex, birth, first_name, last_name, alive)
+        member = _Member(person_id, sex, birth, first_name, last_name, father, alive)
         if alive:
             self._work_history(batch, member, age)
         self._disability(batch, member, age)
@@ -333,8 +359,10 @@ class CountryGenerator:
                 father_name=None)
             self._relate(batch, father, grandmother, "parent", father.birth)
             if rng.random() < 0.55:
+                # The name the father's patronymic already gave him.
                 grandfather = self._person(batch, household_id, region, address, sex="M",
-                                           age=grandfather_age, surname=surname, father_name=None)
+                                           age=grandfather_age, surname=surname, father_name=None,
+                                           first_name=father.father_name)
                 self._relate(batch, father, grandfather, "parent", father.birth)
                 self._marry(batch, grandfather, grandmother)
         if kind == "couple":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -208,12 +208,19 @@ def pension_calculator(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
     elif facts is not None:
+        # The projection takes the record as it is, as the capital statement does, so the
+        # two agree. The form shows it as the statement does: the capital to the qəpik, the
+        # insurance period in completed tenths of a year, so that a resubmitted form never
+        # finds a right the record does not give (24.96 years is not 25).
         data = {"sex": facts.sex, "birth_date": facts.birth_date,
-                "capital": facts.capital.quantize(Decimal("0.01")),
-                "insured_years": facts.insured_years.quantize(Decimal("0.1")),
+                "capital": facts.capital, "insured_years": facts.insured_years,
                 "monthly_wage": facts.monthly_wage, "sector": Sector.PRIVATE,
                 "monthly_contributions": None, "working_years": None}
-        form = PensionForm(initial=data)
+        form = PensionForm(initial={
+            **data,
+            "capital": facts.capital.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            "insured_years": facts.insured_years.quantize(Decimal("0.1"), rounding=ROUND_DOWN),
+        })
     else:
         form = PensionForm()
     projection, contributions = None, None

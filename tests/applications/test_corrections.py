@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dost.audit.models import AccessRecord
+from dost.audit.models import AccessRecord, DecisionEntry
+from dost.audit.verification import decision_log_verify
 from dost.errors import DomainError
 from dost.registry.models import CorrectionRequest, CorrectionStatus, NameKey, Person
 from dost.registry.services import correction_request_create, correction_request_resolve
@@ -35,6 +36,34 @@ def test_verifying_a_report_corrects_the_fact(alice, charlie):
     assert person.phone_source_id == "dost"
     correction.refresh_from_db()
     assert (correction.status, correction.resolved_by) == (CorrectionStatus.VERIFIED, charlie)
+
+
+def test_a_verified_correction_is_appended_to_the_decision_log(alice, charlie):
+    correction = _report_phone(alice)
+    correction_request_resolve(correction=correction, verified=True, actor=charlie)
+    entry = DecisionEntry.objects.get()
+    assert (entry.kind, entry.subject, entry.decided_by, entry.person_id) == (
+        "correction", "phone", f"official:{charlie.pk}", alice.person_id)
+    assert entry.details["status"] == CorrectionStatus.VERIFIED
+    # The numbers are only hashed: the permanent log keeps no phone number.
+    assert NEW_PHONE not in str(entry.details)
+    assert decision_log_verify().intact
+
+
+def test_a_rejected_correction_is_appended_with_its_reason(alice, charlie):
+    correction = _report_phone(alice)
+    correction_request_resolve(correction=correction, verified=False, actor=charlie,
+                               note="The operator confirms the number on file.")
+    entry = DecisionEntry.objects.get()
+    assert entry.details["status"] == CorrectionStatus.REJECTED
+    assert entry.details["reason"] == "The operator confirms the number on file."
+
+
+def test_a_refused_settlement_appends_nothing(alice, charlie):
+    correction = _report_phone(alice)
+    with pytest.raises(DomainError):
+        correction_request_resolve(correction=correction, verified=False, actor=charlie)
+    assert not DecisionEntry.objects.exists()
 
 
 def test_verifying_a_name_updates_the_lookup_keys(alice, charlie):

@@ -17,6 +17,7 @@ from dost.applications.registry import (
     unregister_application_type,
 )
 from dost.applications.services import InvalidApplication, application_form, application_submit
+from dost.audit.models import DecisionEntry
 from dost.errors import DomainError
 from dost.registry.models import Household, Person
 from employment.applications import insured_months_in_window
@@ -158,6 +159,23 @@ def test_a_job_ended_by_resignation_is_refused_at_once_with_the_reason(alice):
     assert application.status == Status.REJECTED
     assert decision.actor is None
     assert "does not cover" in decision.note
+
+
+def test_a_refusal_by_the_rule_is_appended_to_the_decision_log(alice):
+    lay_off(alice.person, reason="resignation")
+    application = apply_for_unemployment(alice)
+    entry = DecisionEntry.objects.get()
+    assert (entry.kind, entry.subject, entry.decided_by) == (
+        "application", application.reference, "unemployment_insurance")
+    assert entry.details["status"] == Status.REJECTED
+    # The facts it was decided on are hashed, not copied into the permanent log.
+    assert VALID_IBAN not in str(entry.details)
+
+
+def test_an_application_left_to_staff_is_not_yet_in_the_decision_log(alice):
+    lay_off(alice.person)
+    apply_for_unemployment(alice)
+    assert not DecisionEntry.objects.exists()
 
 
 def test_too_few_insured_months_are_refused_at_once(alice):

@@ -8,7 +8,8 @@ from dost.applications.services import (
     application_status_change,
     application_withdraw,
 )
-from dost.audit.models import AccessRecord
+from dost.audit.models import AccessRecord, DecisionEntry
+from dost.audit.verification import decision_log_verify
 from dost.errors import DomainError
 from dost.notifications.models import SmsMessage
 from tests.applications.conftest import apply_for_recalculation
@@ -127,3 +128,21 @@ def test_another_citizen_cannot_write_on_the_application(application, bob):
 def test_a_staff_message_is_announced_by_sms(application, charlie):
     application_message_post(application=application, author=charlie, body="We are on it.")
     assert SmsMessage.objects.get().template == "application_message"
+
+
+def test_a_staff_decision_is_appended_to_the_decision_log(application, charlie):
+    application_status_change(application=application, status=Status.IN_REVIEW, actor=charlie)
+    assert not DecisionEntry.objects.exists()
+    application_status_change(application=application, status=Status.REJECTED, actor=charlie,
+                              note="Your wages were checked with the employer.")
+    entry = DecisionEntry.objects.get()
+    assert (entry.kind, entry.subject, entry.decided_by, entry.person_id) == (
+        "application", application.reference, f"official:{charlie.pk}", application.person_id)
+    assert entry.details["status"] == Status.REJECTED
+    assert entry.details["reason"] == "Your wages were checked with the employer."
+    assert decision_log_verify().intact
+
+
+def test_a_withdrawal_is_not_a_decision(application, alice):
+    application_withdraw(application=application, user=alice)
+    assert not DecisionEntry.objects.exists()

@@ -6,8 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from dost.centres.models import LANGUAGES, Centre, DataGroup, Service
+from dost.centres.models import LANGUAGES, Centre, Channel, DataGroup, Service
+from dost.centres.selectors import proactive_services_without_rule
 from dost.centres.services import CatalogueError, catalogue_load
+from dost.entitlements.rules import rule_for_benefit
 
 from .conftest import service_yaml
 
@@ -134,3 +136,60 @@ def test_command_refuses_a_bad_file_with_its_reason(tmp_path, db):
     path.write_text("services: [{code: Bad Code}]\n", encoding="utf-8")
     with pytest.raises(CommandError, match="malformed code"):
         call_command("catalogue_load", path=path)
+
+
+@pytest.mark.django_db
+def test_every_service_called_proactive_is_granted_by_a_registered_rule():
+    proactive = Service.objects.filter(proactive=True)
+    assert proactive.count() >= 10
+    for service in proactive:
+        assert service.benefits, service.code
+        for benefit in service.benefits:
+            assert rule_for_benefit(benefit) is not None, (service.code, benefit)
+    assert proactive_services_without_rule() == {}
+
+
+@pytest.mark.django_db
+def test_only_proactive_services_name_benefits_or_the_proactive_channel():
+    for service in Service.objects.filter(proactive=False):
+        assert service.benefits == [], service.code
+        assert Channel.PROACTIVE not in service.channels, service.code
+
+
+@pytest.mark.django_db
+def test_catalogue_names_the_benefits_each_proactive_service_grants():
+    assert Service.objects.get(code="pensioner-funeral-grant").benefits == ["funeral_grant"]
+    assert Service.objects.get(code="funeral-allowance").benefits == ["funeral_allowance"]
+    assert Service.objects.get(code="disability-benefit").benefits == ["disability_benefit"]
+    assert not Service.objects.get(code="war-veteran-presidential-pension").proactive
+
+
+def proactive_yaml(code: str, benefits: str) -> str:
+    entry = service_yaml(code, title_az="A", title_en="B", title_ru="C")
+    return entry.replace("channels: [portal]", "channels: [proactive]\n      proactive: true"
+                                               f"\n      benefits: {benefits}")
+
+
+def test_the_check_names_a_proactive_service_no_rule_grants(load_catalogue):
+    load_catalogue("services:\n" + proactive_yaml("not-granted", "[childbirth_allowance, "
+                                                                 "no_such_benefit]"))
+
+    assert proactive_services_without_rule() == {"not-granted": ["no_such_benefit"]}
+
+
+def test_a_proactive_service_must_name_the_benefits_it_grants(load_catalogue):
+    with pytest.raises(CatalogueError, match="names the benefits"):
+        load_catalogue("services:\n" + proactive_yaml("no-benefits", "[]"))
+    assert not Service.objects.filter(code="no-benefits").exists()
+
+
+def test_a_service_granted_on_application_names_no_benefits(load_catalogue):
+    entry = service_yaml("on-application", title_az="A", title_en="B", title_ru="C")
+    with pytest.raises(CatalogueError, match="names the benefits"):
+        load_catalogue("services:\n" + entry.replace(
+            "channels: [portal]", "channels: [portal]\n      benefits: [childbirth_allowance]"))
+
+
+def test_a_malformed_benefit_code_is_refused(load_catalogue):
+    with pytest.raises(CatalogueError, match="benefit codes"):
+        load_catalogue("services:\n" + proactive_yaml("bad-benefit", "[Childbirth Allowance]"))

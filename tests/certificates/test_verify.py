@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dost.certificates.services import certificate_issue, certificate_revoke
+from dost.formatting import format_money
 from esocial.certificates import views
 
 VERIFY_URL = "/verify/"
@@ -132,7 +133,8 @@ def test_what_the_holder_shared_is_shown(client, alice, alice_award):
 
     page = response.content.decode()
     assert "Həsənova Alica" in page
-    assert f'<dd lang="en">{alice_award.amount} AZN, paid once</dd>' in page
+    amount = format_money(alice_award.amount, language="en")
+    assert f'<dd lang="en">{amount}, paid once</dd>' in page
     assert "childbirth" not in page.lower()  # the benefit itself was not shared
     assert "5ALC7E1" not in page
 

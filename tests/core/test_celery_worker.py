@@ -16,7 +16,7 @@ from django.db import connection
 
 from dost.celery import app as celery_app
 from dost.entitlements.models import Award, ScanRun
-from dost.entitlements.services import scan_start
+from dost.entitlements.tasks import scan_launch
 from dost.registry.seeding import populate
 from dost.registry.tasks import registry_size
 from tests.conftest import set_eager
@@ -77,8 +77,8 @@ def test_worker_runs_a_task_against_the_database(worker, make_person):
 def test_two_scans_at_once_never_award_twice(worker):
     on = dt.date(2026, 11, 23)
     populate(people=3000, seed=11, today=on)
-    first = scan_start(on=on, chunk_size=500)
-    second = scan_start(on=on, chunk_size=500)
+    first = scan_launch(on=on, chunk_size=500)
+    second = scan_launch(on=on, chunk_size=500)
     deadline = time.monotonic() + 120
     while ScanRun.objects.filter(status=ScanRun.Status.RUNNING).exists():
         assert time.monotonic() < deadline, "the scans did not finish"
@@ -88,6 +88,8 @@ def test_two_scans_at_once_never_award_twice(worker):
     assert awards > 0
     first.refresh_from_db()
     second.refresh_from_db()
-    # Each right was awarded once, by whichever scan got there first.
+    # Each period of a right was awarded once, by whichever scan got there first (a right
+    # may have several periods: a benefit re-decided when its amount changed by law).
     assert first.awarded + second.awarded == awards
-    assert Award.objects.values("person", "benefit", "basis_person").distinct().count() == awards
+    assert Award.objects.values("person", "benefit", "basis_person", "period_start").distinct() \
+        .count() == awards

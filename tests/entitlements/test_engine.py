@@ -7,7 +7,8 @@ import pytest
 
 from dost.entitlements.models import Award, ScanRun
 from dost.entitlements.parameters import ParameterMissing, parameter_on
-from dost.entitlements.services import entitlements_for_people, scan_start
+from dost.entitlements.services import entitlements_for_people
+from dost.entitlements.tasks import scan_launch
 from dost.notifications.models import SmsMessage
 from dost.payments.models import BankRequest, PaymentSchedule
 from dost.registry.models import Contribution, FamilyRelation
@@ -62,7 +63,7 @@ def test_a_birth_before_a_law_change_gets_the_old_amount(make_person):
 
 def scan(on, capture):
     with capture(execute=True):
-        run = scan_start(on=on)
+        run = scan_launch(on=on)
     run.refresh_from_db()
     return run
 

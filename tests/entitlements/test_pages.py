@@ -5,7 +5,8 @@ import datetime as dt
 from django.urls import reverse
 
 from dost.entitlements.models import ScanRun
-from dost.entitlements.services import entitlements_for_people, scan_start
+from dost.entitlements.services import entitlements_for_people
+from dost.entitlements.tasks import scan_launch
 from dost.registry.models import FamilyRelation
 
 
@@ -57,7 +58,7 @@ def test_staff_see_that_a_scan_looked_again_only_at_who_may_have_changed(
     make_person()
     for day in (23, 24):
         with django_capture_on_commit_callbacks(execute=True):
-            scan = scan_start(on=dt.date(2026, 11, day))
+            scan = scan_launch(on=dt.date(2026, 11, day))
     client.force_login(charlie)
     page = client.get(reverse("entitlements:scan_detail", args=[scan.pk]),
                       HTTP_ACCEPT_LANGUAGE="en").content.decode()

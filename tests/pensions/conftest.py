@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from dost.entitlements.models import Award, ScanRun
 from dost.entitlements.selectors import award_explanation
-from dost.entitlements.services import entitlements_for_people, scan_start
+from dost.entitlements.services import entitlements_for_people
+from dost.entitlements.tasks import scan_launch
 from dost.registry.models import (
     Contribution,
     DisabilityStatus,
@@ -78,7 +79,7 @@ def scan(django_capture_on_commit_callbacks) -> Callable[..., ScanRun]:
 
     def run(on: dt.date = TODAY, *, chunk_size: int = 100_000, full: bool = False) -> ScanRun:
         with django_capture_on_commit_callbacks(execute=True):
-            scan_run = scan_start(on=on, chunk_size=chunk_size, full=full)
+            scan_run = scan_launch(on=on, chunk_size=chunk_size, full=full)
         scan_run.refresh_from_db()
         return scan_run
 

@@ -15,9 +15,10 @@ from tests.pensions.conftest import (
     run_rules,
 )
 
-# Women retire at 65 on TODAY, so five years earlier is 60.
-BORN = dt.date(1966, 5, 1)  # 60.5 on TODAY
-REACHED_EARLY_AGE = dt.date(2026, 5, 1)
+# Born on this day, she turned 59 on 2025-05-01, while the women's retirement age in force
+# was 64 (from 2024-07-01): five years earlier is 59, so she could retire that very day.
+BORN = dt.date(1966, 5, 1)
+REACHED_EARLY_AGE = dt.date(2025, 5, 1)
 
 
 @pytest.fixture
@@ -53,14 +54,15 @@ def test_mother_of_four_does_not_retire_early(make_person, mother):
 
 
 def test_mother_waits_until_her_fifth_child_is_eight(make_person, mother):
-    fifth_born = dt.date(2019, 2, 1)
+    fifth_born = dt.date(2018, 6, 1)
     have_children(make_person, mother,
                   [*(dt.date(1990 + year, 1, 1) for year in range(4)), fifth_born])
 
-    assert run_rules(mother) == 0
-    assert run_rules(mother, on=dt.date(2027, 2, 1)) == 1
+    run_rules(mother, on=dt.date(2026, 5, 31))
+    assert not awards_of(mother, "old_age_pension")
+    run_rules(mother, on=dt.date(2026, 6, 1))
     [award] = awards_of(mother, "old_age_pension")
-    assert award.period_start == dt.date(2027, 2, 1)
+    assert award.period_start == dt.date(2026, 6, 1)
 
 
 def test_child_taken_in_after_eight_does_not_count(make_person, mother):

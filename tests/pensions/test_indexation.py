@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dost.entitlements.models import Award
 from dost.errors import DomainError
+from dost.formatting import format_money
 from dost.payments.models import Payment, PaymentSchedule
 from dost.payments.services import payments_plan_month
 from pensions.models import PensionIndexation
@@ -96,7 +97,8 @@ def test_explanation_tells_of_the_indexation(pension):
 
     reasons = reasons_in_english(pension)
 
-    assert f"indexed by 9.3%: from {before} to {pension.amount} AZN" in reasons
+    assert (f"indexed by 9.3%: from {format_money(before, language='en')} "
+            f"to {format_money(pension.amount, language='en')}.") in reasons
 
 
 def test_indexation_task_does_nothing_once_the_year_is_applied(pension):

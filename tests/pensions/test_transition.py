@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from dost.audit.models import DecisionEntry
 from dost.entitlements.models import Award
+from dost.notifications.models import SmsMessage
 from dost.payments.models import Payment, PaymentSchedule
 from dost.payments.services import payments_plan_month
-from pensions.services import pension_supersede_replaced
-from pensions.tasks import supersede_replaced_pensions
+from dost.registry.models import Person
 from tests.pensions.conftest import (
-    TODAY,
     awards_of,
     find_disabled,
     insure,
@@ -50,28 +50,55 @@ def test_disability_pensioner_at_retirement_age_moves_to_a_higher_old_age_pensio
     [old_age] = awards_of(poor_then_rich, "old_age_pension")
     assert old_age.rule == "pensions.old_age_transition"
     assert old_age.amount > disability.amount
-    assert old_age.period_start == dt.date(2026, 12, 1)
+    # From the day he reached 65, not from the day the scan noticed.
+    assert old_age.period_start == dt.date(2026, 6, 1)
     assert old_age.facts["replaced_award"] == disability.pk
     assert "disability labour pension" in reasons_in_english(old_age)
 
 
-def test_transition_supersedes_the_lower_pension(poor_then_rich):
+def test_transition_switches_from_the_retirement_day_and_stops_the_lower_pension(
+    poor_then_rich,
+):
     [disability] = awards_of(poor_then_rich, "disability_pension")
     payments_plan_month(month=dt.date(2026, 11, 1))
     payments_plan_month(month=dt.date(2026, 12, 1))
+    Person.objects.filter(pk=poor_then_rich.pk).update(phone="+994501234567")
+
     run_rules(poor_then_rich)
 
-    outcome = pension_supersede_replaced(on=TODAY)
-
-    assert (outcome.awards, outcome.schedules, outcome.payments_cancelled) == (1, 1, 1)
+    [old_age] = awards_of(poor_then_rich, "old_age_pension")
     disability.refresh_from_db()
-    assert disability.status == Award.Status.SUPERSEDED
-    assert disability.period_end == dt.date(2026, 11, 30)
+    assert (disability.status, disability.end_reason) == (Award.Status.SUPERSEDED, "switch")
+    assert disability.period_end == dt.date(2026, 5, 31)
     schedule = PaymentSchedule.objects.get(reference=f"award:{disability.pk}")
-    assert schedule.ends_on == dt.date(2026, 11, 30)
-    # November is still paid by the disability pension, December no longer.
-    assert list(Payment.objects.filter(schedule=schedule).values_list("month", flat=True)) == [
-        dt.date(2026, 11, 1)]
+    assert (schedule.ends_on, schedule.status) == (dt.date(2026, 5, 31), "stopped")
+    # The planned (unsent) months are no longer the disability pension's.
+    assert not Payment.objects.filter(schedule=schedule).exists()
+    # June to October are owed at the old-age amount; nothing was sent for them.
+    assert old_age.arrears == old_age.amount * 5
+    sms = SmsMessage.objects.get(dedupe_key=f"award:{old_age.pk}")
+    assert sms.template == "award_switched"
+    assert sms.context["replaced"] == "disability_pension"
+
+
+def test_the_switch_is_in_the_decision_log(poor_then_rich):
+    [disability] = awards_of(poor_then_rich, "disability_pension")
+    run_rules(poor_then_rich)
+
+    assert DecisionEntry.objects.filter(kind="switch", award_id=disability.pk).exists()
+
+
+def test_arrears_of_a_switch_deduct_what_the_lower_pension_already_paid(poor_then_rich):
+    [disability] = awards_of(poor_then_rich, "disability_pension")
+    schedule = PaymentSchedule.objects.get(reference=f"award:{disability.pk}")
+    for month in (6, 7):
+        Payment.objects.create(schedule=schedule, month=dt.date(2026, month, 1),
+                               amount=disability.amount, status="paid")
+
+    run_rules(poor_then_rich)
+
+    [old_age] = awards_of(poor_then_rich, "old_age_pension")
+    assert old_age.arrears == old_age.amount * 5 - disability.amount * 2
 
 
 def test_disability_pension_kept_when_old_age_would_be_lower(make_person):
@@ -80,31 +107,24 @@ def test_disability_pension_kept_when_old_age_would_be_lower(make_person):
     assert run_rules(person) == 0
 
     assert not awards_of(person, "old_age_pension")
-    assert pension_supersede_replaced(on=TODAY).awards == 0
     assert awards_of(person, "disability_pension")[0].status == Award.Status.AWARDED
 
 
-def test_pension_that_ran_out_before_the_old_age_pension_is_not_superseded(make_person):
+def test_old_age_pension_starts_after_a_disability_pension_that_ran_out(make_person):
     person = disability_pensioner(make_person, yearly="20000", valid_until=dt.date(2026, 8, 1))
     run_rules(person)  # the finding has lapsed: the ordinary old-age rule applies
     [old_age] = awards_of(person, "old_age_pension")
     assert old_age.rule == "pensions.old_age"
-
-    assert pension_supersede_replaced(on=TODAY).awards == 0
+    # The disability pension was the one labour pension until it ran out.
+    assert old_age.period_start == dt.date(2026, 8, 1)
 
     [disability] = awards_of(person, "disability_pension")
     assert (disability.status, disability.period_end) == (Award.Status.AWARDED,
-                                                          dt.date(2026, 8, 1))
+                                                          dt.date(2026, 7, 31))
 
 
-def test_superseding_again_changes_nothing(poor_then_rich):
-    run_rules(poor_then_rich)
-    pension_supersede_replaced(on=TODAY)
-
-    assert pension_supersede_replaced(on=TODAY).awards == 0
-
-
-def test_supersede_task_runs_the_service(poor_then_rich):
+def test_switching_again_changes_nothing(poor_then_rich):
     run_rules(poor_then_rich)
 
-    assert supersede_replaced_pensions.delay().get() == 1
+    assert run_rules(poor_then_rich) == 0
+    assert len(awards_of(poor_then_rich, "old_age_pension")) == 1

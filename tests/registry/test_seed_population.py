@@ -7,6 +7,7 @@ from django.db import connection
 
 from dost.registry.models import Contribution, DisabilityStatus, NameKey, Person
 from dost.registry.seeding import populate
+from dost.registry.synthetic import FIRST_NAMES_FEMALE, FIRST_NAMES_MALE, female_surname
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -94,6 +95,53 @@ def test_jobs_contributions_and_disabilities_are_derived(country):
     assert Contribution.objects.count() > country["employment spells"]
     share_disabled = DisabilityStatus.objects.values("person").distinct().count() / 3000
     assert 0.02 < share_disabled < 0.15
+
+
+def test_every_person_bears_a_first_name_of_their_sex(country):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sex, first_name FROM registry_person"
+            " WHERE NOT (CASE sex WHEN 'F' THEN first_name = ANY(%s)"
+            "                     ELSE first_name = ANY(%s) END)",
+            [list(FIRST_NAMES_FEMALE), list(FIRST_NAMES_MALE)],
+        )
+        assert cursor.fetchall() == []
+    assert Person.objects.filter(sex="F").count() > 1000
+    assert Person.objects.filter(sex="M").count() > 1000
+
+
+def test_no_first_name_is_given_to_both_sexes():
+    assert not set(FIRST_NAMES_FEMALE) & set(FIRST_NAMES_MALE)
+    assert "Yaqub" in FIRST_NAMES_MALE
+    assert "Nigar" in FIRST_NAMES_FEMALE
+    assert all(name == name.strip() for name in FIRST_NAMES_FEMALE + FIRST_NAMES_MALE)
+
+
+def test_patronymics_and_surnames_follow_sex(country):
+    mismatched = scalar(
+        "SELECT count(*) FROM registry_person WHERE"
+        " (sex = 'F' AND (patronymic NOT LIKE '% qızı' OR last_name ~ '(ov|ev|in|oğlu)$'))"
+        " OR (sex = 'M' AND (patronymic NOT LIKE '% oğlu' OR last_name ~ '(ova|eva|ina|qızı)$'))"
+    )
+    assert mismatched == 0
+
+
+def test_a_child_bears_the_father_s_first_name_in_the_patronymic(country):
+    mismatched = scalar(
+        "SELECT count(*) FROM registry_familyrelation r"
+        " JOIN registry_person c ON c.id = r.person_id"
+        " JOIN registry_person f ON f.id = r.relative_id AND f.sex = 'M'"
+        " WHERE r.kind = 'parent' AND split_part(c.patronymic, ' ', 1) <> f.first_name"
+    )
+    assert mismatched == 0
+
+
+def test_a_woman_bears_the_female_form_of_a_surname():
+    assert female_surname("Əliyev") == "Əliyeva"
+    assert female_surname("Qurbanov") == "Qurbanova"
+    assert female_surname("Vəlioğlu") == "Vəliqızı"
+    assert female_surname("Hüseynli") == "Hüseynli"
+    assert female_surname("Məmmədzadə") == "Məmmədzadə"
 
 
 def test_every_name_is_in_the_lookup_vocabulary(country):
