@@ -188,7 +188,9 @@ def _naive(on: dt.date, people: list[int]) -> float:
                 person.birth_date.month
             if age_months >= 780 or (person.sex == "F" and age_months >= 768):
                 capital = sum(c.amount for c in Contribution.objects.filter(person=person))
-                if not Award.objects.filter(person=person, benefit="old_age_pension").exists():
+                # One labour pension at a time.
+                if not Award.objects.filter(person=person, status="awarded", benefit__in=(
+                        "old_age_pension", "disability_pension", "survivor_pension")).exists():
                     Award.objects.create(person=person, benefit="old_age_pension",
                                          rule="naive", amount=max(capital / 144, 349),
                                          frequency="monthly", period_start=on, parameters={},
@@ -245,7 +247,9 @@ def _event_awards(on: dt.date) -> list[float]:
                                           source_id="justice")
             awarded = entitlements_for_people(people=[mother_id, child.pk], on=on)
         timings.append((time.perf_counter() - started) * 1000)
-        if awarded != 1:
+        # The childbirth allowance, and for a mother of many children a new period of her
+        # benefit.
+        if awarded < 1:
             raise RuntimeError("a birth should award the childbirth allowance")
     _remove_event_children()
     return timings

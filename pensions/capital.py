@@ -34,6 +34,10 @@ REPLACEABLE_PENSIONS = ("disability_pension", "survivor_pension")
 # award_one_labour_pension, refuses two in force at once). Each rule's award
 # replaces whichever of the others the person held.
 LABOUR_PENSIONS = ("old_age_pension", *REPLACEABLE_PENSIONS)
+# What a labour pension, once awarded, ends: the other labour pensions, and the social
+# benefits paid only to people without one (Law on social benefits: the disability and
+# the old-age social benefit are for those with no right to a labour pension).
+LABOUR_PENSION_REPLACES = (*LABOUR_PENSIONS, "disability_benefit", "old_age_social_benefit")
 
 
 def capital_indexation(on: dt.date) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from pensions import (
     rules_transition,
 )
 from pensions.capital import (
-    LABOUR_PENSIONS,
+    LABOUR_PENSION_REPLACES,
     OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     REACHING_RETIREMENT_SQL,
@@ -149,7 +149,7 @@ def register_rules() -> None:
     register(Rule(
         code="pensions.old_age",
         benefit="old_age_pension",
-        replaces=LABOUR_PENSIONS,
+        replaces=LABOUR_PENSION_REPLACES,
         title=_("old-age labour pension"),
         legal_source="Law on labour pensions, arts. 7-8",
         frequency=Frequency.MONTHLY,

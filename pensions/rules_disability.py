@@ -37,6 +37,7 @@ from dost.entitlements.parameters import history, parameter_on
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
     CAPITAL_PARAMETERS,
+    LABOUR_PENSION_REPLACES,
     LABOUR_PENSIONS,
     RETIREMENT_AGE_PARAMETERS,
     capital_indexation,
@@ -354,7 +355,7 @@ def register_rules() -> None:
     register(Rule(
         code="pensions.disability",
         benefit=BENEFIT,
-        replaces=LABOUR_PENSIONS,
+        replaces=LABOUR_PENSION_REPLACES,
         title=_("disability labour pension"),
         legal_source="Law on labour pensions, disability pension (dsmf.gov.az); criteria of "
                      "disability assessment of 2022-07-01 (Cabinet decision No. 187)",

@@ -23,7 +23,7 @@ from dost.entitlements.models import Frequency
 from dost.entitlements.parameters import history
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
-    LABOUR_PENSIONS,
+    LABOUR_PENSION_REPLACES,
     OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     REPLACEABLE_PENSIONS,
@@ -193,7 +193,7 @@ def register_rules() -> None:
     register(Rule(
         code="pensions.early_old_age_mothers",
         benefit="old_age_pension",
-        replaces=LABOUR_PENSIONS,
+        replaces=LABOUR_PENSION_REPLACES,
         title=_("old-age labour pension"),
         legal_source="Law on labour pensions, as amended on 2024-04-19 (early pension for "
                      "parents of 5+ children or of a child with disability)",

@@ -30,9 +30,9 @@ Not yet covered: full-time students to 23 and older children disabled before 18
 (loss of breadwinner); a relative caring for the deceased's children under 8;
 the social benefit instead of a survivor's pension smaller than it; the
 old-age social benefit 5 years early for mothers of five or more children; a
-child's death that ends the mothers' benefit before the period's planned end; and
-the end of a social benefit when a labour pension is awarded later (the labour
-pension rules do not yet name these benefits in ``replaces``).
+child's death that ends the mothers' benefit before the period's planned end. (A
+labour pension awarded later ends the disability and old-age social benefits: the
+labour pension rules name them in ``replaces``.)
 """
 
 from __future__ import annotations

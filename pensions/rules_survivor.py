@@ -265,9 +265,10 @@ WHERE x.rank = 1
 # For a scan after a completed one: every dependant of a deceased whose dependants
 # change in (since, on], since all their shares change. By time alone: a child
 # reaching the age limit or the student age limit, a study starting or ending, a
-# widow(er) reaching the retirement age. Also a dependant's death, a study recorded
-# since the last scan: the incremental scan rechecks a changed person's relatives,
-# one relation away, and the other dependants are two (through the deceased).
+# widow(er) reaching the retirement age, the end of the share of someone who switched
+# to another pension. Also a dependant's death, a study recorded since the last scan:
+# the incremental scan rechecks a changed person's relatives, one relation away, and
+# the other dependants are two (through the deceased).
 # Each age is searched in a band of birth dates the birth-date index serves (a day
 # wider on each side: a birthday on 29 February falls on 28 February).
 SURVIVOR_WAKE_SQL = f"""
@@ -303,6 +304,11 @@ WITH moved AS (
     WHERE x.death_date IS NOT NULL
       AND ((x.death_date >= %(since)s AND x.death_date < %(on)s)
            OR x.updated_at >= %(since_at)s)
+    UNION
+    SELECT a.basis_person_id
+    FROM entitlements_award a
+    WHERE a.benefit = 'survivor_pension' AND (a.status = 'superseded' OR a.end_reason = 'switch')
+      AND a.period_end >= %(since)s AND a.period_end < %(on)s
 )
 SELECT DISTINCT r.person_id AS id
 FROM moved m

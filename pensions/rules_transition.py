@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from dost.entitlements.models import Frequency
 from dost.entitlements.rules import Rule, register
 from pensions.capital import (
-    LABOUR_PENSIONS,
+    LABOUR_PENSION_REPLACES,
     OLD_AGE_AMOUNT_FACTS,
     OLD_AGE_PARAMETERS,
     REACHING_RETIREMENT_SQL,
@@ -116,7 +116,7 @@ def register_rules() -> None:
     register(Rule(
         code="pensions.old_age_transition",
         benefit="old_age_pension",
-        replaces=LABOUR_PENSIONS,
+        replaces=LABOUR_PENSION_REPLACES,
         title=_("old-age labour pension"),
         legal_source="Law on labour pensions, arts. 7-8 (one labour pension at a time: the "
                      "higher one)",

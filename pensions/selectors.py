@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from dost.entitlements.parameters import history, parameter_on
+from dost.entitlements.parameters import ParameterMissing, history, parameter_on
 from dost.registry.models import Contribution, EmploymentSpell, Person
 from pensions.calculator import (
     PensionParameters,
@@ -73,6 +73,13 @@ class CapitalStatement:
     expected_payment_months: Decimal
     minimum_pension: Decimal
     old_age_insurance_years: Decimal
+    # The day the capital is indexed to: ``on``, or the end of the last year whose
+    # indexation rate has been decreed.
+    indexed_to: dt.date | None = None
+
+    @property
+    def indexation_pending(self) -> bool:
+        return self.indexed_to is not None and self.indexed_to < self.on
 
     @property
     def capital_pension(self) -> Decimal:
@@ -141,8 +148,20 @@ def pension_capital(*, contributions: Iterable[tuple[int, int, Decimal]], servic
 
 
 def capital_statement(*, person_id: int, on: dt.date) -> CapitalStatement:
-    """A person's pension capital as of ``on``, year by year; two queries, whatever the years."""
-    indexation = capital_indexation(on)
+    """A person's pension capital as of ``on``, year by year; two queries, whatever the years.
+
+    Until the decree gives this year's indexation rate, the capital is shown as indexed
+    to the end of the last year that has one (``indexed_to``), never with a guessed rate.
+    """
+    indexed_to = on
+    while True:
+        try:
+            indexation = capital_indexation(indexed_to)
+            break
+        except ParameterMissing:
+            if indexed_to.year <= CAPITAL_SYSTEM_START.year:
+                raise
+            indexed_to = dt.date(indexed_to.year - 1, 12, 31)
     factors = dict(zip(indexation["index_years"], indexation["index_factors"], strict=True))
     contributions = Contribution.objects.filter(person_id=person_id).values_list(
         "year", "insured_months", "amount")
@@ -155,6 +174,7 @@ def capital_statement(*, person_id: int, on: dt.date) -> CapitalStatement:
                               factors=factors, credit_per_year=credit_per_year)
     return CapitalStatement(
         on=on,
+        indexed_to=indexed_to,
         capital=capital,
         credit_per_year=credit_per_year,
         expected_payment_months=parameter_on("expected_payment_months", on).value,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dost.audit.decisions import decision_batch_close, decision_batch_open
 from dost.entitlements.parameters import ParameterMissing, parameter_on
 from dost.errors import DomainError
 from dost.payments.services import PLANNING_LOCK_KEY
@@ -42,7 +43,21 @@ WITH raised AS (
     WHERE a.benefit = ANY(%(benefits)s) AND a.frequency = 'monthly' AND a.status = 'awarded'
       AND a.decided_at < %(cutoff)s
       AND (a.period_end IS NULL OR a.period_end >= %(january_first)s)
-    RETURNING a.id, a.amount
+    RETURNING a.id, a.person_id, a.benefit, a.amount,
+              a.facts -> 'indexations' -> -1 AS indexation
+),
+decisions AS (
+    -- Each change of amount is a decision in the log, appended in this statement.
+    INSERT INTO audit_decisionentry (batch_id, kind, person_id, award_id, subject, decided_by,
+                                     details, facts_hash, entry_hash, recorded_at)
+    SELECT %(batch)s, 'change', r.person_id, r.id, r.benefit, 'pensions.indexation',
+           r.indexation, audit_facts_hash(r.indexation, NULL),
+           audit_entry_hash('change', r.person_id, r.id, r.benefit, 'pensions.indexation',
+                            r.indexation, audit_facts_hash(r.indexation, NULL),
+                            statement_timestamp()),
+           statement_timestamp()
+    FROM raised r
+    RETURNING 1
 ),
 schedules AS (
     UPDATE payments_paymentschedule s
@@ -60,7 +75,7 @@ payments AS (
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM raised), (SELECT count(*) FROM schedules),
-       (SELECT count(*) FROM payments)
+       (SELECT count(*) FROM payments), (SELECT count(*) FROM decisions)
 """
 
 
@@ -103,11 +118,14 @@ def pensions_index(*, year: int) -> PensionIndexation:
             ) from exc
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [PLANNING_LOCK_KEY])
+            batch = decision_batch_open()
             cursor.execute(_INDEX_SQL, {
                 "rate": Decimal(rate.value), "year": year, "benefits": list(INDEXED_PENSIONS),
-                "cutoff": cutoff, "january_first": january_first,
+                "cutoff": cutoff, "january_first": january_first, "batch": batch,
             })
-            awards, _schedules, _payments = cursor.fetchone()
+            awards, _schedules, _payments, decisions = cursor.fetchone()
+        if decisions:
+            decision_batch_close(batch)
         indexation.awards_updated = awards
         indexation.save(update_fields=["awards_updated"])
     indexation.refresh_from_db(fields=["applied_at"])

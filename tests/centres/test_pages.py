@@ -155,7 +155,7 @@ def test_live_results_show_the_best_few_and_link_to_all(client):
     body = get(client, reverse("esocial:service_search") + "?q=pensiya", "az",
                HTTP_HX_REQUEST="true").content.decode()
     assert body.count("<li>") == 8
-    assert "The best matches found for “pensiya”" in body
+    assert "“pensiya” üçün tapılmış ən uyğun nəticələr" in body
     assert 'href="/services/search/?q=pensiya"' in body
 
 

@@ -197,3 +197,18 @@ def test_calculator_page_of_a_seeded_pensioner_shows_what_the_statement_does(cli
     assert projection.capital == statement.capital.capital
     assert projection.entitled == statement.entitled
     assert (projection.pension if projection.entitled else None) == statement.pension
+
+
+def test_a_statement_before_the_years_indexation_is_decreed_is_indexed_to_the_last_year(
+    make_person,
+):
+    person = make_person(fin="1CPS001")
+    insure(person, range(2020, 2026), amount="1000")
+
+    early_2027 = capital_statement(person_id=person.pk, on=dt.date(2027, 1, 15))
+    end_2026 = capital_statement(person_id=person.pk, on=dt.date(2026, 12, 31))
+
+    assert early_2027.indexation_pending
+    assert early_2027.indexed_to == dt.date(2026, 12, 31)
+    assert early_2027.capital.capital == end_2026.capital.capital
+    assert not end_2026.indexation_pending

@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from dost.audit.models import DecisionEntry
+from dost.audit.verification import decision_log_verify
 from dost.entitlements.models import Award
 from dost.errors import DomainError
 from dost.formatting import format_money
@@ -40,6 +42,15 @@ def test_indexation_raises_pensions_and_their_schedules(pension):
     assert (indexation.year, indexation.rate, indexation.awards_updated) == (
         2026, Decimal("0.0930"), 1)
     assert indexation.applied_at is not None
+
+
+def test_each_raised_pension_is_a_change_in_the_decision_log(pension):
+    pensions_index(year=2026)
+
+    [change] = DecisionEntry.objects.filter(award_id=pension.pk, kind="change")
+    assert change.decided_by == "pensions.indexation"
+    assert change.details["year"] == 2026
+    assert decision_log_verify().intact
 
 
 def test_indexation_updates_payments_of_the_year_not_yet_sent(pension):

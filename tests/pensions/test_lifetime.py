@@ -327,3 +327,21 @@ def test_two_workers_running_two_pension_rules_at_once_award_one_then_switch(mak
     assert old_age.period_start == dt.date(2025, 5, 1)
     assert replaced.period_end == dt.date(2025, 4, 30)
     assert old_age.amount > replaced.amount
+
+
+def test_a_labour_pension_ends_the_social_disability_benefit_from_its_day(make_person):
+    person = make_person(fin="1SCL001", sex="M", birth_date=dt.date(1961, 3, 10))
+    # Found disabled at 63 without the insurance a disability pension needs; a large last
+    # year of work then pays for an old-age pension at 65.
+    find_disabled(person, determined_on=dt.date(2025, 1, 1), percent=70)
+    insure(person, range(2025, 2026), amount="100000")
+    run_rules(person, on=dt.date(2025, 6, 1))
+    [benefit] = awards_of(person, "disability_benefit")
+
+    run_rules(person)
+
+    benefit.refresh_from_db()
+    old_age = old_age_of(person)
+    assert old_age.period_start == RETIRED_ON
+    assert (benefit.status, benefit.end_reason) == ("superseded", "switch")
+    assert benefit.period_end == RETIRED_ON - dt.timedelta(days=1)
