@@ -1,7 +1,8 @@
 """Survivor's labour pension, for the dependants of an insured person who died.
 
 The deceased's would-be old-age amount (capital ÷ expected payment months, at
-least the minimum pension) is shared equally among the dependants. The equal
+least the minimum pension) is shared equally among the dependants, each share
+rounded down to the qəpik so that together they never exceed it. The equal
 split is an estimate: the law's own shares were not checked.
 
 Dependants here: children under the age limit, and after it while in full-time

@@ -42,7 +42,12 @@ priced AS MATERIALIZED (
                c.amount * greatest(0, 1 + {months_due})
                - coalesce(paid.amount, 0))
            ELSE 0 END AS arrears
-    FROM candidates c
+    -- Whether an earlier period of the same right is offered in this statement too (a
+    -- first scan long after the right arose offers every period since): that one pays
+    -- the month this one begins in, as it would had it been awarded first.
+    FROM (SELECT c.*, lag(c.period_start) OVER (PARTITION BY c.person_id, c.basis_person_id
+                                                ORDER BY c.period_start) AS offered_before
+          FROM candidates c) c
     -- The periods this award ends: the same right's earlier period, and the pensions
     -- it replaces. The month they were last paid for is not paid again.
     LEFT JOIN LATERAL (
@@ -61,7 +66,10 @@ priced AS MATERIALIZED (
     ) old ON %(_frequency)s = 'monthly'
     CROSS JOIN LATERAL (
         SELECT greatest(date_trunc('month', c.period_start)::date,
-                        (old.last_month + interval '1 month')::date) AS pay_from
+                        (old.last_month + interval '1 month')::date,
+                        CASE WHEN c.offered_before IS NOT NULL
+                             THEN (date_trunc('month', c.period_start - 1)
+                                   + interval '1 month')::date END) AS pay_from
     ) pay
     -- What the replaced periods were already paid for the months this award now pays.
     LEFT JOIN LATERAL (
