@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dost.audit.decisions import decision_batch_close, decision_batch_open
+from dost.audit.decisions import decision_batch_close, decision_batch_open, entry_insert_sql
 from dost.entitlements.parameters import ParameterMissing, parameter_on
 from dost.errors import DomainError
 from dost.payments.services import PLANNING_LOCK_KEY
@@ -48,15 +48,7 @@ WITH raised AS (
 ),
 decisions AS (
     -- Each change of amount is a decision in the log, appended in this statement.
-    INSERT INTO audit_decisionentry (batch_id, kind, person_id, award_id, subject, decided_by,
-                                     details, facts_hash, entry_hash, recorded_at)
-    SELECT %(batch)s, 'change', r.person_id, r.id, r.benefit, 'pensions.indexation',
-           r.indexation, audit_facts_hash(r.indexation, NULL),
-           audit_entry_hash('change', r.person_id, r.id, r.benefit, 'pensions.indexation',
-                            r.indexation, audit_facts_hash(r.indexation, NULL),
-                            statement_timestamp()),
-           statement_timestamp()
-    FROM raised r
+{decisions}
     RETURNING 1
 ),
 schedules AS (
@@ -76,7 +68,11 @@ payments AS (
 )
 SELECT (SELECT count(*) FROM raised), (SELECT count(*) FROM schedules),
        (SELECT count(*) FROM payments), (SELECT count(*) FROM decisions)
-"""
+""".replace("{decisions}", entry_insert_sql(select_sql="""
+    SELECT 'change' AS kind, r.person_id, r.id AS award_id, r.benefit AS subject,
+           'pensions.indexation' AS decided_by, r.indexation AS details,
+           audit_facts_hash(r.indexation, NULL) AS facts_hash
+    FROM raised r""", batch="%(batch)s"))
 
 
 def pensions_index(*, year: int) -> PensionIndexation:

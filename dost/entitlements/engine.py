@@ -24,13 +24,32 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from dost.audit.decisions import decision_batch_close, decision_batch_open
+from dost.audit.decisions import decision_batch_close, decision_batch_open, entry_insert_sql
 from dost.entitlements.parameters import history, parameter_on
 from dost.entitlements.rules import Rule
+from dost.payments.services import schedules_end_sql
 
 # Months from the first of ``a`` to the first of ``b``, both dates.
 _MONTHS = "((extract(year FROM {b}) - extract(year FROM {a})) * 12 " \
           "+ extract(month FROM {b}) - extract(month FROM {a}))::int"
+
+# The decisions a rule's statement takes: its awards, and the periods they end.
+_DECISIONS = """
+        SELECT 'award' AS kind, a.person_id, a.id AS award_id, %(_benefit)s AS subject,
+               %(_rule)s AS decided_by,
+               jsonb_build_object('amount', a.amount::text, 'period_start', a.period_start,
+                                  'period_end', a.period_end, 'arrears', a.arrears::text,
+                                  'basis_person', a.basis_person_id) AS details,
+               audit_facts_hash(a.facts, %(_parameters)s::jsonb) AS facts_hash
+        FROM new_awards a
+        UNION ALL
+        SELECT CASE e.end_reason WHEN 'switch' THEN 'switch' ELSE 'change' END, e.person_id,
+               e.id, e.benefit, %(_rule)s,
+               jsonb_build_object('period_end', e.period_end, 'reason', e.end_reason,
+                                  'replaced_by', e.replaced_by),
+               audit_facts_hash(NULL, %(_parameters)s::jsonb)
+        FROM ended e
+"""
 
 _AWARD_SQL = """
 WITH candidates AS MATERIALIZED (
@@ -122,26 +141,7 @@ ended AS (
     RETURNING o.id, o.person_id, o.benefit, o.amount, o.period_end, o.status, o.end_reason,
               n.award_id AS replaced_by
 ),
-ended_schedules AS (
-    -- As dost.payments.services.payment_schedule_stop stops one: the end only moves
-    -- earlier, its month is still paid, queued payments after it are cancelled.
-    UPDATE payments_paymentschedule s
-    SET ends_on = least(coalesce(s.ends_on, e.period_end), e.period_end),
-        status = CASE WHEN least(coalesce(s.ends_on, e.period_end), e.period_end) < s.starts_on
-                        OR least(coalesce(s.ends_on, e.period_end), e.period_end)
-                           < date_trunc('month', %(on)s::date)::date
-                      THEN 'stopped' ELSE s.status END
-    FROM ended e
-    WHERE s.reference = 'award:' || e.id
-    RETURNING s.id, s.starts_on, s.ends_on
-),
-cancelled AS (
-    DELETE FROM payments_payment m
-    USING ended_schedules s
-    WHERE m.schedule_id = s.id AND m.status = 'queued'
-      AND (s.ends_on < s.starts_on OR m.month > s.ends_on)
-    RETURNING 1
-),
+{ended_schedules},
 recipients AS (
     SELECT a.*, c.pay_from, p.phone, p.language, p.bank_account,
            (SELECT e.benefit FROM ended e
@@ -183,34 +183,14 @@ schedules AS (
     RETURNING 1
 ),
 decisions AS (
-    INSERT INTO audit_decisionentry (batch_id, kind, person_id, award_id, subject, decided_by,
-                                     details, facts_hash, entry_hash, recorded_at)
-    SELECT %(_batch)s, d.kind, d.person_id, d.award_id, d.subject, %(_rule)s, d.details,
-           d.facts_hash,
-           audit_entry_hash(d.kind, d.person_id, d.award_id, d.subject, %(_rule)s, d.details,
-                            d.facts_hash, statement_timestamp()),
-           statement_timestamp()
-    FROM (
-        SELECT 'award' AS kind, a.person_id, a.id AS award_id, %(_benefit)s AS subject,
-               jsonb_build_object('amount', a.amount::text, 'period_start', a.period_start,
-                                  'period_end', a.period_end, 'arrears', a.arrears::text,
-                                  'basis_person', a.basis_person_id) AS details,
-               audit_facts_hash(a.facts, %(_parameters)s::jsonb) AS facts_hash
-        FROM new_awards a
-        UNION ALL
-        SELECT CASE e.end_reason WHEN 'switch' THEN 'switch' ELSE 'change' END, e.person_id,
-               e.id, e.benefit,
-               jsonb_build_object('period_end', e.period_end, 'reason', e.end_reason,
-                                  'replaced_by', e.replaced_by),
-               audit_facts_hash(NULL, %(_parameters)s::jsonb)
-        FROM ended e
-    ) d
+{decisions}
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM new_awards), (SELECT count(*) FROM sms),
        (SELECT count(*) FROM bank), (SELECT count(*) FROM schedules),
        (SELECT count(*) FROM ended), (SELECT count(*) FROM decisions)
-""".replace("{months_due}", _MONTHS.format(
+""".replace("{ended_schedules}", schedules_end_sql(ended="ended")).replace(
+    "{decisions}", entry_insert_sql(select_sql=_DECISIONS)).replace("{months_due}", _MONTHS.format(
     a="pay.pay_from",
     b="least(date_trunc('month', %(on)s::date) - interval '1 month', "
       "date_trunc('month', coalesce(c.period_end, 'infinity'::date)))"))

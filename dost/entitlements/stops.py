@@ -16,11 +16,20 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from dost.audit.decisions import decision_batch_close, decision_batch_open
+from dost.audit.decisions import decision_batch_close, decision_batch_open, entry_insert_sql
 from dost.entitlements.engine import PEOPLE_FILTER, RANGE_FILTER
-from dost.payments.services import PLANNING_LOCK_KEY
+from dost.payments.services import PLANNING_LOCK_KEY, schedules_end_sql
 
 DEATH_STOP = "stops.death"
+
+_STOP_DECISIONS = """
+    SELECT 'stop' AS kind, s.person_id, s.id AS award_id, s.benefit AS subject,
+           %(_rule)s AS decided_by, d.details, audit_facts_hash(d.details, NULL) AS facts_hash
+    FROM stopped s
+    CROSS JOIN LATERAL (SELECT jsonb_build_object(
+        'reason', 'death', 'death_date', s.death_date, 'last_day_paid', s.period_end,
+        'period_end_before', s.period_end_before) AS details) d
+"""
 
 _STOP_SQL = """
 WITH deaths AS (
@@ -39,41 +48,15 @@ stopped AS (
       AND (a.period_end IS NULL OR a.period_end > d.last_day)
     RETURNING a.id, a.person_id, a.benefit, a.period_end, a.period_end_before, d.death_date
 ),
-schedules AS (
-    UPDATE payments_paymentschedule s
-    SET ends_on = least(coalesce(s.ends_on, x.period_end), x.period_end),
-        status = CASE WHEN least(coalesce(s.ends_on, x.period_end), x.period_end) < s.starts_on
-                        OR least(coalesce(s.ends_on, x.period_end), x.period_end)
-                           < date_trunc('month', %(on)s::date)::date
-                      THEN 'stopped' ELSE s.status END
-    FROM stopped x
-    WHERE s.reference = 'award:' || x.id
-    RETURNING s.id, s.starts_on, s.ends_on
-),
-cancelled AS (
-    DELETE FROM payments_payment m
-    USING schedules s
-    WHERE m.schedule_id = s.id AND m.status = 'queued'
-      AND (s.ends_on < s.starts_on OR m.month > s.ends_on)
-    RETURNING 1
-),
+{ended_schedules},
 decisions AS (
-    INSERT INTO audit_decisionentry (batch_id, kind, person_id, award_id, subject, decided_by,
-                                     details, facts_hash, entry_hash, recorded_at)
-    SELECT %(_batch)s, 'stop', x.person_id, x.id, x.benefit, %(_rule)s, x.details,
-           audit_facts_hash(x.details, NULL),
-           audit_entry_hash('stop', x.person_id, x.id, x.benefit, %(_rule)s, x.details,
-                            audit_facts_hash(x.details, NULL), statement_timestamp()),
-           statement_timestamp()
-    FROM (SELECT s.*, jsonb_build_object('reason', 'death', 'death_date', s.death_date,
-                                         'last_day_paid', s.period_end,
-                                         'period_end_before', s.period_end_before) AS details
-          FROM stopped s) x
+{decisions}
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM stopped), (SELECT count(*) FROM schedules),
-       (SELECT count(*) FROM cancelled), (SELECT count(*) FROM decisions)
-"""
+SELECT (SELECT count(*) FROM stopped), (SELECT count(*) FROM ended_schedules),
+       (SELECT count(*) FROM cancelled_payments), (SELECT count(*) FROM decisions)
+""".replace("{ended_schedules}", schedules_end_sql(ended="stopped")).replace(
+    "{decisions}", entry_insert_sql(select_sql=_STOP_DECISIONS))
 
 
 @dataclass(frozen=True)
@@ -113,6 +96,20 @@ def stop_on_death(*, on: dt.date, lo: int | None = None, hi: int | None = None,
             decision_batch_close(batch)
     return Stopped(awards, schedules, cancelled)
 
+
+_ANNUL_DECISIONS = """
+    SELECT 'restore' AS kind, r.person_id, r.id AS award_id, r.benefit AS subject,
+           %(_decided_by)s AS decided_by,
+           jsonb_build_object('reason', 'death annulled', 'period_end', r.period_end,
+                              'arrears', r.owed::text) AS details,
+           audit_facts_hash(NULL, NULL) AS facts_hash
+    FROM restored r
+    UNION ALL
+    SELECT 'annul', n.person_id, n.id, n.benefit, %(_decided_by)s,
+           jsonb_build_object('reason', 'death annulled', 'deceased', %(person)s),
+           audit_facts_hash(NULL, NULL)
+    FROM annulled n
+"""
 
 _ANNUL_SQL = """
 WITH to_restore AS (
@@ -185,28 +182,12 @@ bank AS (
     RETURNING 1
 ),
 decisions AS (
-    INSERT INTO audit_decisionentry (batch_id, kind, person_id, award_id, subject, decided_by,
-                                     details, facts_hash, entry_hash, recorded_at)
-    SELECT %(_batch)s, x.kind, x.person_id, x.id, x.benefit, %(_decided_by)s, x.details,
-           audit_facts_hash(x.details, NULL),
-           audit_entry_hash(x.kind, x.person_id, x.id, x.benefit, %(_decided_by)s, x.details,
-                            audit_facts_hash(x.details, NULL), statement_timestamp()),
-           statement_timestamp()
-    FROM (
-        SELECT 'restore' AS kind, r.person_id, r.id, r.benefit,
-               jsonb_build_object('reason', 'death annulled', 'period_end', r.period_end,
-                                  'arrears', r.owed::text) AS details
-        FROM restored r
-        UNION ALL
-        SELECT 'annul', n.person_id, n.id, n.benefit,
-               jsonb_build_object('reason', 'death annulled', 'deceased', %(person)s)
-        FROM annulled n
-    ) x
+{decisions}
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM restored), (SELECT count(*) FROM annulled),
        (SELECT count(*) FROM cancelled_requests), (SELECT count(*) FROM decisions)
-"""
+""".replace("{decisions}", entry_insert_sql(select_sql=_ANNUL_DECISIONS))
 
 
 @dataclass(frozen=True)

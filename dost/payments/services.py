@@ -63,6 +63,35 @@ def payments_plan_month(*, month: dt.date) -> int:
         return cursor.rowcount
 
 
+def schedules_end_sql(*, ended: str, schedules: str = "ended_schedules",
+                      cancelled: str = "cancelled_payments") -> str:
+    """Two data-modifying CTEs that end, set-based, the schedules of the awards in the CTE
+    ``ended`` (columns ``id``, the award, and ``period_end``, its new last day), as
+    ``payment_schedule_stop`` ends one: the end only moves earlier, its month is still
+    paid, the status becomes stopped once no month from the current one (``%(on)s``) on
+    is left to pay, and queued payments after the end are deleted. The caller takes the
+    planning lock shared, as ``payment_schedule_stop`` does."""
+    new_end = "least(coalesce(s.ends_on, x.period_end), x.period_end)"
+    return f"""
+{schedules} AS (
+    UPDATE payments_paymentschedule s
+    SET ends_on = {new_end},
+        status = CASE WHEN {new_end} < s.starts_on
+                        OR {new_end} < date_trunc('month', %(on)s::date)::date
+                      THEN 'stopped' ELSE s.status END
+    FROM {ended} x
+    WHERE s.reference = 'award:' || x.id
+    RETURNING s.id, s.starts_on, s.ends_on
+),
+{cancelled} AS (
+    DELETE FROM payments_payment m
+    USING {schedules} s
+    WHERE m.schedule_id = s.id AND m.status = 'queued'
+      AND (s.ends_on < s.starts_on OR m.month > s.ends_on)
+    RETURNING 1
+)"""  # noqa: S608 (CTE names from the callers' own SQL, never input)
+
+
 def payment_schedule_stop(*, reference: str, last_day: dt.date) -> PaymentSchedule:
     """End the schedule ``reference`` after ``last_day``, whose month is still paid in full.
 
