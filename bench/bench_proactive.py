@@ -65,6 +65,20 @@ def _floor(on: dt.date, *, write: bool) -> tuple[float, int]:
         # As the engine runs its statements: without JIT compilation, which costs more
         # than it saves here. The floor is the best a bare statement does.
         cursor.execute("SET jit = off")
+    with transaction.atomic():
+        if write:
+            # The bare rows include a higher pension next to the one it replaces, which the
+            # engine ends in the same statement; the floor only inserts, into the same
+            # indexes, and is rolled back before the one-pension constraint is checked.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS award_one_labour_pension DEFERRED")
+        seconds, rows = _floor_statements(on, lo, hi, write=write)
+        transaction.set_rollback(True)
+    return seconds, rows
+
+
+def _floor_statements(on: dt.date, lo: int, hi: int, *, write: bool) -> tuple[float, int]:
+    rows = 0
     started = time.perf_counter()
     for rule in all_rules():
         params = {**rule_arguments(rule, on), "_lo": lo, "_hi": hi}
@@ -286,16 +300,7 @@ def run(*, people: int) -> list[dict]:
           f"every rule's candidates over everyone {everyone_floor:.2f} s "
           f"({everyone_candidates})", flush=True)
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM registry_person ORDER BY id LIMIT %s", [NAIVE_SAMPLE])
-        sample = [row[0] for row in cursor.fetchall()]
-    naive_seconds = _naive(on, sample)
-    naive_per_person = naive_seconds / len(sample) * 1000
-    scan_per_person = first_seconds / population * 1000
-    same_rules_per_person = _same_rules_set_based(on) / population * 1000
-    event_ms = _event_awards(on)
-    event_p95 = statistics.quantiles(event_ms, n=100)[94]
-
+    # After a completed scan, as a real day's scan is: incremental.
     hard_day = next_day + dt.timedelta(days=1)
     hard_died = _a_day_of_deaths(hard_day)
     hard_seconds, hard_awarded = _scan(hard_day)
@@ -313,6 +318,16 @@ def run(*, people: int) -> list[dict]:
         stopped, survivors, funerals = cursor.fetchone()
     print(f"a day of {len(hard_died):,} deaths: scan {hard_seconds:.2f} s, {stopped:,} awards "
           f"stopped, {survivors:,} survivor's shares, {funerals:,} funeral grants", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM registry_person ORDER BY id LIMIT %s", [NAIVE_SAMPLE])
+        sample = [row[0] for row in cursor.fetchall()]
+    naive_seconds = _naive(on, sample)
+    naive_per_person = naive_seconds / len(sample) * 1000
+    scan_per_person = first_seconds / population * 1000
+    same_rules_per_person = _same_rules_set_based(on) / population * 1000
+    event_ms = _event_awards(on)
+    event_p95 = statistics.quantiles(event_ms, n=100)[94]
+
     _undo_deaths(died + hard_died)
 
     from dost.audit.verification import decision_log_verify

@@ -451,17 +451,23 @@ changes AS (
     UNION SELECT m.id, t.d FROM mothers m
           CROSS JOIN unnest(%(large_family_mother_benefit__starts)s::date[]) AS t(d)
 ),
-states AS (
-    SELECT c.mother_id, c.changes_on, n.children, n.paid_for,
-           {_dated("large_family_mother_benefit", "c.changes_on")} AS rate
+counted AS (
+    -- One hash join of each mother's few changes with her few children (a lateral
+    -- search of the kids CTE per change would scan all of it every time).
+    SELECT c.mother_id, c.changes_on,
+           count(*) FILTER (WHERE k.counts_from <= c.changes_on
+                              AND (k.death_date IS NULL OR k.death_date > c.changes_on))
+               AS children,
+           count(*) FILTER (WHERE k.counts_from <= c.changes_on AND k.paid_until > c.changes_on
+                              AND (k.death_date IS NULL OR k.death_date > c.changes_on))
+               AS paid_for
     FROM changes c
-    CROSS JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE k.counts_from <= c.changes_on) AS children,
-               count(*) FILTER (WHERE k.counts_from <= c.changes_on AND k.paid_until > c.changes_on)
-                   AS paid_for
-        FROM kids k
-        WHERE k.mother_id = c.mother_id AND (k.death_date IS NULL OR k.death_date > c.changes_on)
-    ) n
+    JOIN kids k ON k.mother_id = c.mother_id
+    GROUP BY c.mother_id, c.changes_on
+),
+states AS (
+    SELECT n.*, {_dated("large_family_mother_benefit", "n.changes_on")} AS rate
+    FROM counted n
 ),
 amounts AS (
     SELECT s.*, CASE WHEN s.children >= %(large_family_mother_children_count)s
@@ -478,6 +484,14 @@ periods AS (
                AS period_end
     FROM steps s
     WHERE s.amount IS DISTINCT FROM s.amount_before
+),
+spells AS (
+    -- The last gap in entitlement that began by the scan date: a window over each mother's
+    -- few periods, rather than a search of every period for every period.
+    SELECT p.*, max(p.period_start) FILTER (WHERE p.amount IS NULL
+                                              AND p.period_start <= %(on)s)
+                    OVER (PARTITION BY p.mother_id) AS last_gap
+    FROM periods p
 )
 SELECT x.mother_id AS person_id, NULL::bigint AS basis_person_id, x.amount,
        x.period_start, x.period_end,
@@ -486,12 +500,10 @@ SELECT x.mother_id AS person_id, NULL::bigint AS basis_person_id, x.amount,
            'children_required', %(large_family_mother_children_count)s,
            'child_min_age', {MIN_AGE}, 'child_age_limit', {AGE_LIMIT},
            'period_start', x.period_start, 'period_end', x.period_end) AS facts
-FROM periods x
+FROM spells x
 WHERE x.amount IS NOT NULL AND x.period_start <= %(on)s
   -- Only the spell of entitlement running on the scan date.
-  AND NOT EXISTS (SELECT 1 FROM periods y
-                  WHERE y.mother_id = x.mother_id AND y.amount IS NULL
-                    AND y.period_start > x.period_start AND y.period_start <= %(on)s)
+  AND (x.last_gap IS NULL OR x.last_gap < x.period_start)
   AND {_no_award_from("large_family_mother_benefit", "x.mother_id", "NULL",
                       "x.period_start")}
 """  # noqa: S608
