@@ -144,10 +144,13 @@ ended AS (
 {ended_schedules},
 recipients AS (
     SELECT a.*, c.pay_from, p.phone, p.language, p.bank_account,
-           (SELECT e.benefit FROM ended e
-            WHERE e.replaced_by = a.id AND e.end_reason = 'switch' LIMIT 1) AS switched_from
+           switched.benefit AS switched_from
     FROM new_awards a
     JOIN registry_person p ON p.id = a.person_id
+    -- A join, not a subquery per award: a re-split may end many periods at once.
+    LEFT JOIN (SELECT DISTINCT ON (e.replaced_by) e.replaced_by, e.benefit FROM ended e
+               WHERE e.end_reason = 'switch' ORDER BY e.replaced_by, e.benefit) switched
+           ON switched.replaced_by = a.id
     JOIN priced c ON c.person_id = a.person_id AND c.period_start = a.period_start
                  AND c.basis_person_id IS NOT DISTINCT FROM a.basis_person_id
 ),
