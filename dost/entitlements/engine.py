@@ -1,8 +1,8 @@
-"""Runs rules over the population: one SQL statement per rule and chunk.
+"""Runs rules over the population: two SQL statements per rule and chunk.
 
-Each statement selects the newly entitled, inserts their awards (the unique
-constraint on a right's period turns a repeat into nothing), and in the same
-statement, hence the same transaction:
+The first selects the newly entitled into a temporary table; the second inserts
+their awards (the unique constraint on a right's period turns a repeat into
+nothing), and in the same statement, hence the same transaction:
 
 - ends the earlier period of the same right (a survivor's share re-split, a
   renewed disability finding) and the pensions the new award replaces (a
@@ -52,8 +52,8 @@ _DECISIONS = """
 """
 
 _AWARD_SQL = """
-WITH candidates AS MATERIALIZED (
-{rule_sql}
+WITH candidates AS (
+    SELECT * FROM rule_candidates
 ),
 priced AS MATERIALIZED (
     SELECT c.*, pay.pay_from,
@@ -254,7 +254,7 @@ def run_rule(rule: Rule, *, on: dt.date, lo: int | None = None, hi: int | None =
     if people is None and (lo is None or hi is None):
         raise ValueError("Give either an id range or a list of people.")
     population = PEOPLE_FILTER if people is not None else RANGE_FILTER
-    sql = _AWARD_SQL.format(rule_sql=rule.sql.replace("{population}", population))
+    select_sql = rule.sql.replace("{population}", population)
     params = dict(arguments or rule_arguments(rule, on))
     params.update({"_benefit": rule.benefit, "_rule": rule.code, "_frequency": rule.frequency,
                    "_replaces": list(rule.replaces), "_scan_run": scan_run_id, "_lo": lo,
@@ -265,7 +265,14 @@ def run_rule(rule: Rule, *, on: dt.date, lo: int | None = None, hi: int | None =
             # A rule's estimated cost over a chunk makes PostgreSQL compile it to machine
             # code first, which takes longer than running it (seconds per chunk, measured).
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, params)
+            # The rule's selection runs as a statement of its own: inside the statement
+            # that writes, PostgreSQL plans it worse (measured on the old-age rule over
+            # 100k people: 3.3 s there, 1.2 s alone). A life event runs every rule in one
+            # transaction, hence the drop.
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.rule_candidates")
+            cursor.execute(f"CREATE TEMP TABLE rule_candidates ON COMMIT DROP AS {select_sql}",
+                           params)
+            cursor.execute(_AWARD_SQL, params)
             awarded, sms, bank, schedules, ended, decisions = cursor.fetchone()
         if decisions:
             decision_batch_close(params["_batch"])
