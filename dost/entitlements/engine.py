@@ -33,6 +33,23 @@ from dost.payments.services import schedules_end_sql
 _MONTHS = "((extract(year FROM {b}) - extract(year FROM {a})) * 12 " \
           "+ extract(month FROM {b}) - extract(month FROM {a}))::int"
 
+def _same_right(new: str) -> str:
+    """The award ``o`` is the same right (benefit and basis person) as the row ``new``."""
+    return (f"(o.benefit = %(_benefit)s"
+            f" AND o.basis_person_id IS NOT DISTINCT FROM {new}.basis_person_id)")
+
+
+def _ends(new: str) -> str:
+    """The award ``o`` is one the new award ``new`` (a row with ``person_id``,
+    ``basis_person_id`` and ``period_start``) ends: still running monthly when it starts,
+    and either the same right's earlier period or a benefit the rule replaces."""
+    return f"""(o.person_id = {new}.person_id AND o.status = 'awarded'
+            AND o.frequency = 'monthly'
+            AND (o.period_end IS NULL OR o.period_end >= {new}.period_start)
+            AND (({_same_right(new)} AND o.period_start < {new}.period_start)
+                 OR (o.benefit = ANY(%(_replaces)s) AND NOT {_same_right(new)})))"""
+
+
 # The decisions a rule's statement takes: its awards, and the periods they end.
 _DECISIONS = """
         SELECT 'award' AS kind, a.person_id, a.id AS award_id, %(_benefit)s AS subject,
@@ -74,14 +91,7 @@ priced AS MATERIALIZED (
                max(date_trunc('month', greatest(c.period_start, o.period_start) - 1)::date)
                    AS last_month
         FROM entitlements_award o
-        WHERE o.person_id = c.person_id AND o.status = 'awarded' AND o.frequency = 'monthly'
-          AND (o.period_end IS NULL OR o.period_end >= c.period_start)
-          AND ((o.benefit = %(_benefit)s
-                AND o.basis_person_id IS NOT DISTINCT FROM c.basis_person_id
-                AND o.period_start < c.period_start)
-               OR (o.benefit = ANY(%(_replaces)s)
-                   AND NOT (o.benefit = %(_benefit)s
-                            AND o.basis_person_id IS NOT DISTINCT FROM c.basis_person_id)))
+        WHERE {ends_c}
     ) old ON %(_frequency)s = 'monthly'
     CROSS JOIN LATERAL (
         SELECT greatest(date_trunc('month', c.period_start)::date,
@@ -96,9 +106,7 @@ priced AS MATERIALIZED (
         FROM entitlements_award o
         JOIN payments_paymentschedule s ON s.reference = 'award:' || o.id
         JOIN payments_payment m ON m.schedule_id = s.id
-        WHERE old.replaced IS NOT NULL AND o.person_id = c.person_id
-          AND o.status = 'awarded' AND o.frequency = 'monthly'
-          AND (o.benefit = %(_benefit)s OR o.benefit = ANY(%(_replaces)s))
+        WHERE old.replaced IS NOT NULL AND {ends_c}
           AND m.month >= pay.pay_from AND m.month < date_trunc('month', %(on)s::date)
           AND m.status IN ('sent', 'paid')
     ) paid ON true
@@ -122,22 +130,13 @@ ended AS (
     UPDATE entitlements_award o
     SET period_end = greatest(n.period_start, o.period_start) - 1,
         period_end_before = coalesce(o.period_end_before, o.period_end),
-        status = CASE WHEN o.benefit = %(_benefit)s THEN o.status ELSE 'superseded' END,
-        end_reason = CASE WHEN o.benefit = %(_benefit)s
-                               AND o.basis_person_id IS NOT DISTINCT FROM n.basis_person_id
-                          THEN 'new_period' ELSE 'switch' END
+        -- Another right it replaces is superseded; the same right's earlier period just ends.
+        status = CASE WHEN {same_right_n} THEN o.status ELSE 'superseded' END,
+        end_reason = CASE WHEN {same_right_n} THEN 'new_period' ELSE 'switch' END
     FROM (SELECT person_id, basis_person_id, min(period_start) AS period_start,
                  min(id) AS award_id
           FROM new_awards GROUP BY person_id, basis_person_id) n
-    WHERE %(_frequency)s = 'monthly'
-      AND o.person_id = n.person_id AND o.status = 'awarded' AND o.frequency = 'monthly'
-      AND (o.period_end IS NULL OR o.period_end >= n.period_start)
-      AND ((o.benefit = %(_benefit)s
-            AND o.basis_person_id IS NOT DISTINCT FROM n.basis_person_id
-            AND o.period_start < n.period_start)
-           OR (o.benefit = ANY(%(_replaces)s)
-               AND NOT (o.benefit = %(_benefit)s
-                        AND o.basis_person_id IS NOT DISTINCT FROM n.basis_person_id)))
+    WHERE %(_frequency)s = 'monthly' AND {ends_n}
     RETURNING o.id, o.person_id, o.benefit, o.amount, o.period_end, o.status, o.end_reason,
               n.award_id AS replaced_by
 ),
@@ -192,7 +191,9 @@ decisions AS (
 SELECT (SELECT count(*) FROM new_awards), (SELECT count(*) FROM sms),
        (SELECT count(*) FROM bank), (SELECT count(*) FROM schedules),
        (SELECT count(*) FROM ended), (SELECT count(*) FROM decisions)
-""".replace("{ended_schedules}", schedules_end_sql(ended="ended")).replace(
+""".replace("{ends_c}", _ends("c")).replace("{ends_n}", _ends("n")).replace(
+    "{same_right_n}", _same_right("n")).replace(
+    "{ended_schedules}", schedules_end_sql(ended="ended")).replace(
     "{decisions}", entry_insert_sql(select_sql=_DECISIONS)).replace("{months_due}", _MONTHS.format(
     a="pay.pay_from",
     b="least(date_trunc('month', %(on)s::date) - interval '1 month', "
