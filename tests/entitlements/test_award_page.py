@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from dost.audit.models import DecisionEntry
@@ -37,7 +38,9 @@ def test_citizen_sees_the_decision_log_receipt_of_their_award(client, alice):
     assert "arrears" in body
 
 
-def test_family_sees_the_award_a_death_stopped(client, alice, make_person):
+@pytest.fixture
+def alices_father_died(alice, make_person) -> Person:
+    """Alice's father, a pensioner, died this month: his pension was stopped."""
     father = make_person(fin="1FTH001", first_name="Vaqif", sex="M",
                          birth_date=dt.date(1950, 1, 1))
     FamilyRelation.objects.create(person=alice.person, relative=father, kind="parent",
@@ -45,7 +48,10 @@ def test_family_sees_the_award_a_death_stopped(client, alice, make_person):
     _retire(father)
     Person.objects.filter(pk=father.pk).update(death_date=dt.date(2026, 11, 10))
     stop_on_death(on=TODAY, people=[father.pk])
+    return father
 
+
+def test_family_sees_the_award_a_death_stopped(client, alice, alices_father_died):
     client.force_login(alice)
     body = client.get(reverse("esocial:my_awards"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
@@ -54,15 +60,7 @@ def test_family_sees_the_award_a_death_stopped(client, alice, make_person):
     assert "old-age labour pension" in body
 
 
-def test_an_outsider_does_not_see_another_familys_stops(client, bob, make_person, alice):
-    father = make_person(fin="1FTH002", first_name="Vaqif", sex="M",
-                         birth_date=dt.date(1950, 1, 1))
-    FamilyRelation.objects.create(person=alice.person, relative=father, kind="parent",
-                                  source_id="justice")
-    _retire(father)
-    Person.objects.filter(pk=father.pk).update(death_date=dt.date(2026, 11, 10))
-    stop_on_death(on=TODAY, people=[father.pk])
-
+def test_an_outsider_does_not_see_another_familys_stops(client, bob, alices_father_died):
     client.force_login(bob)
     body = client.get(reverse("esocial:my_awards"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
