@@ -144,6 +144,7 @@ def _demo_citizen() -> Iterator[object]:
 @contextmanager
 def _session(user, secret_key: str) -> Iterator[str]:
     """A signed-in session as the server (with its own secret key) would have made it."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import override_settings
@@ -151,7 +152,7 @@ def _session(user, secret_key: str) -> Iterator[str]:
     with override_settings(SECRET_KEY=secret_key):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
     try:

@@ -8,7 +8,8 @@
 - a naive per-person ORM loop over a sample (what most Django code would do),
   against the set-based engine running the same two rules (old-age pension and
   childbirth allowance) over everyone;
-- an event-triggered award: birth registered to award + SMS queued, p95;
+- an event-triggered award: birth registered to award + SMS queued, p95; and the same
+  birth pushed through the events API, with its token, throttle and plausibility checks;
 - a day with 2,000 deaths, half of them pensioners: the scan that stops their
   awards and grants what the deaths give rise to (survivor's shares, funeral grants);
 - verifying the whole decision log, in entries per second.
@@ -19,11 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import time
+import uuid
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
+from dost.accounts.models import Scope
+from dost.accounts.services import institution_token_create
 from dost.celery import app as celery_app
 from dost.entitlements import engine
 from dost.entitlements.engine import PEOPLE_FILTER, RANGE_FILTER, rule_arguments
@@ -293,6 +298,38 @@ def _event_awards(on: dt.date) -> list[float]:
     return timings
 
 
+def _event_api_awards(on: dt.date) -> list[float]:
+    """Births pushed through the events API as the civil registry sends them: token,
+    throttle, validation, the plausibility checks against the registry, the event stored
+    and applied, and the engine's awards, SMS and bank requests, all in one request."""
+    _remove_event_children()
+    _token, key = institution_token_create(
+        name="Bench civil registry", scopes=[Scope.EVENTS_WRITE],
+        event_types=["birth", "death", "death_annulled", "marriage"], rate="100000/min")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
+    mothers = list(Person.objects.filter(sex="F", death_date__isnull=True,
+                                         birth_date__year__range=(1990, 2000))
+                   .values_list("fin", flat=True)[EVENTS:2 * EVENTS])
+    prefix = _fin_prefix("7", count=len(mothers), last="Z")
+    run_id = uuid.uuid4().hex[:12]
+    timings = []
+    for number, mother_fin in enumerate(mothers):
+        body = {"event_id": f"bench-{run_id}-{number}", "type": "birth",
+                "occurred_on": on.isoformat(),
+                "data": {"mother_fin": mother_fin,
+                         "child": {"fin": f"{prefix}{number:03d}Z", "first_name": "Aylin",
+                                   "last_name": "Bench", "sex": "F",
+                                   "birth_date": on.isoformat()}}}
+        started = time.perf_counter()
+        response = client.post("/api/v1/bridge/events/", body, content_type="application/json")
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 201 or response.json()["awards"] < 1:
+            raise RuntimeError(f"a birth should be applied and awarded: {response.status_code} "
+                               f"{response.content[:300]!r}")
+    _remove_event_children()
+    return timings
+
+
 def run(*, people: int) -> list[dict]:
     # Scan chunks run in this process; we measure up to "award, SMS and bank
     # request queued": draining the outboxes is the workers' job afterwards.
@@ -351,6 +388,10 @@ def run(*, people: int) -> list[dict]:
     same_rules_per_person = _same_rules_set_based(on) / population * 1000
     event_ms = _event_awards(on)
     event_p95 = statistics.quantiles(event_ms, n=100)[94]
+    api_event_ms = _event_api_awards(on)
+    api_event_p95 = statistics.quantiles(api_event_ms, n=100)[94]
+    print(f"event-triggered award p95 {event_p95:.0f} ms; through the events API, with "
+          f"its checks, p95 {api_event_p95:.0f} ms", flush=True)
 
     _undo_deaths(died + hard_died)
 
@@ -389,6 +430,8 @@ def run(*, people: int) -> list[dict]:
          "value": naive_per_person / scan_per_person, "unit": "x"},
         {"name": "event-triggered award p95", "value": event_p95, "unit": "ms",
          "target": "< 300 ms", "met": event_p95 < 300},
+        {"name": "birth pushed to the events API p95", "value": api_event_p95, "unit": "ms",
+         "target": "< 300 ms", "met": api_event_p95 < 300},
         {"name": f"a day of {len(hard_died):,} deaths: scan", "value": hard_seconds,
          "unit": "s", "target": "< 30 s", "met": hard_seconds < 30},
         {"name": "  awards stopped on death", "value": stopped, "unit": "awards"},

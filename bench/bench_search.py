@@ -34,7 +34,7 @@ SYNTHETIC = "bench-"
 LANGUAGES = ("az", "en", "ru")
 # Words too common to name a service on their own.
 _STOP = {"haqqında", "üçün", "görə", "with", "your", "from", "that", "service", "для", "при"}
-_WORD = re.compile(r"[^\W\d_]{4,}")
+_WORD = re.compile(r"[^\W0-9_]{4,}")
 
 VARIANTS_SQL = f"""
 INSERT INTO centres_service (

@@ -37,7 +37,7 @@ NBSP = "\u00a0"
 # The thousands separator where the state's usage differs from CLDR.
 _GROUP_SYMBOL = {"az": NBSP}
 # A letter of a currency code touching a digit, either way round: "AZN1" or "1AZN".
-_CODE_TOUCHES_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_CODE_TOUCHES_DIGIT = re.compile(r"(?<=[^\W0-9_])(?=[0-9])|(?<=[0-9])(?=[^\W0-9_])")
 
 DateStyle = Literal["short", "medium", "long", "full"]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +25,26 @@ PRODUCTION = not DEBUG
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
 SECRET_KEY = envstr("SECRET_KEY", _DEV_SECRET_KEY)
-if PRODUCTION and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("Set SECRET_KEY (at least 50 characters) when DEBUG is off.")
+# Old keys still accepted for signatures made before a rotation (sessions, reset links).
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
+
+
+def _weak_secret(key: str) -> bool:
+    """Django's own notion of weak (``check --deploy``, security.W009), and our dev key."""
+    return (key == _DEV_SECRET_KEY or len(key) < 50 or len(set(key)) < 5
+            or key.startswith("django-insecure-"))
+
+
+# A weak key lets anyone forge sessions: production does not start with one.
+if PRODUCTION and _weak_secret(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a random value of at least 50 characters, with at least 5 different "
+        "characters and without the 'django-insecure-' prefix, when DEBUG is off."
+    )
+if PRODUCTION and any(_weak_secret(key) for key in SECRET_KEY_FALLBACKS):
+    raise ImproperlyConfigured(
+        "Every key in SECRET_KEY_FALLBACKS must be as strong as SECRET_KEY when DEBUG is off."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -47,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -75,15 +95,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer from here down carries the content and permissions policies.
+    "dost.headers.ContentSecurityPolicyMiddleware",
+    "dost.headers.PermissionsPolicyMiddleware",
+    # Before anything reads the request: malformed or oversized requests get a 4xx here.
+    "dost.middleware.RequestBoundsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sees the user of the request and of the answer (signed in or out by the view).
+    "dost.headers.PrivateResponsesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "dost.accounts.middleware.EndSessionsOfTheDeceasedMiddleware",
     "dost.accounts.middleware.RequireTwoFactorMiddleware",
 ]
 
@@ -111,10 +139,17 @@ TEMPLATES = [
 
 # Database: DATABASE_URL when given, else the project's embedded PostgreSQL.
 DATABASE_URL = envstr("DATABASE_URL") or embedded_database_url(BASE_DIR)
+# Persistent connections only in production, where gunicorn's fixed pool of workers
+# bounds them. The dev server (`runserver`, and the test live server) starts a thread per
+# client connection, and each thread opens its own database connection: kept for a minute
+# after its request, a burst of clients would hold one each and exhaust PostgreSQL's
+# max_connections. With 0, a connection is closed when its request ends.
+DB_CONN_MAX_AGE = envint("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0)
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60)),
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE),
 }
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A kept connection is checked before reuse, so a restarted database costs no request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DB_CONN_MAX_AGE > 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
@@ -129,9 +164,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading each signed-in user with their person's date
+# of death (EndSessionsOfTheDeceasedMiddleware ends such sessions at no extra query).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "dost.accounts.backends.ModelBackend",
+    "dost.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -153,12 +190,28 @@ ACCOUNT_FORMS = {"login": "dost.accounts.forms.FinLoginForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Wrong passwords slow sign-in down; they never lock an account. A lock by account alone
+# would let anyone who knows a citizen's FIN keep them out by typing wrong passwords.
+# allauth checks these limits before the password, and takes an attempt back when the
+# password is right, so only failures count (dost.accounts.adapters.AccountAdapter):
+# - "login_failed", per address: LOGIN_FAILURES_ALLOWED * 4 a minute over all accounts;
+#   and per account *from one address* ("key" is account@address): LOGIN_FAILURES_ALLOWED
+#   in LOGIN_FAILURE_WINDOW_MINUTES stop that address's tries on that account only. The
+#   citizen, from their own address, still signs in with the right password.
+# - "login_failed_account", per account from everywhere: four times as many. One address
+#   can never reach it (it stops at a quarter); only several addresses together can,
+#   and then every sign-in to that account waits until the window has passed. It is a
+#   slowdown against guessing from many addresses, with nothing to unlock.
+# - "login": every sign-in attempt, per address.
+# Two-factor codes count as "login_failed" too, keyed by the user (allauth.mfa): only
+# someone who has the password gets that far.
 LOGIN_FAILURES_ALLOWED = envint("LOGIN_FAILURES_ALLOWED", 5)
-LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_FAILURE_WINDOW_MINUTES = envint("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 ACCOUNT_RATE_LIMITS = {
-    # Lock an account out after repeated wrong passwords, whatever the address.
-    "login_failed": f"{LOGIN_FAILURES_ALLOWED}/{LOGIN_LOCKOUT_MINUTES}m/key,"
-    f"{LOGIN_FAILURES_ALLOWED * 4}/{LOGIN_LOCKOUT_MINUTES}m/ip",
+    "login": "30/m/ip",
+    "login_failed": f"{LOGIN_FAILURES_ALLOWED * 4}/m/ip,"
+    f"{LOGIN_FAILURES_ALLOWED}/{LOGIN_FAILURE_WINDOW_MINUTES}m/key",
+    "login_failed_account": f"{LOGIN_FAILURES_ALLOWED * 4}/{LOGIN_FAILURE_WINDOW_MINUTES}m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "DOST"
@@ -187,15 +240,40 @@ STORAGES = {
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 
+# Request limits (dost.middleware). A body over its limit is refused with 413 from its
+# Content-Length alone, before a byte of it is read.
+MAX_BODY_BYTES = envint("MAX_BODY_BYTES", 1024 * 1024)
+# Multipart forms carry uploads: one evidence document at its limit
+# (dost.registry.evidence.MAX_EVIDENCE_BYTES, 5 MB) and the form around it.
+MAX_UPLOAD_BODY_BYTES = envint("MAX_UPLOAD_BODY_BYTES", 6 * 1024 * 1024)
+# Django's own limit on a body read into memory (and on a form's fields outside its files):
+# it catches bodies whose Content-Length was absent or understated.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+# No route has a longer segment; a longer one is refused before routing and lookups.
+MAX_PATH_SEGMENT_CHARS = envint("MAX_PATH_SEGMENT_CHARS", 255)
+# No institution's event nests deeper than a few levels (dost.parsers).
+MAX_JSON_DEPTH = envint("MAX_JSON_DEPTH", 32)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "dost.accounts.api_auth.InstitutionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's defaults, with JSON parsed under a depth limit (MAX_JSON_DEPTH).
+    "DEFAULT_PARSER_CLASSES": [
+        "dost.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"institution": "6000/min"},
+    # Counted per institution token (sessions are not counted), in the cache above: with
+    # REDIS_URL every worker shares the counts. A token's own `rate` overrides this one.
+    "DEFAULT_THROTTLE_CLASSES": ["dost.accounts.api_auth.InstitutionTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"institution": envstr("INSTITUTION_THROTTLE_RATE", "6000/min")},
 }
+# A new institution token works this many days; `rotate_institution_token` replaces it.
+INSTITUTION_TOKEN_DAYS = envint("INSTITUTION_TOKEN_DAYS", 365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "DOST API",
     "DESCRIPTION": "Digital Bridge and citizen API of the DOST one-stop-shop.",
@@ -272,6 +350,50 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# The client's address (dost.http.client_ip): the number of proxies of ours in front of
+# the site, each appending to X-Forwarded-For. 0: the header is ignored (anyone can send
+# it) and the connection's address is the client's. allauth's rate limits and DRF's
+# throttles count by the same address.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
+# Content Security Policy (django-csp 4, dost.headers): scripts, styles, images and fonts
+# only from our own static files; no inline code, no plug-ins, no framing by other sites.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.NONE],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    },
+}
+# Third-party pages we serve but do not write get more, and only they: the API's Swagger
+# and Redoc pages (drf-spectacular) start themselves with inline code and styles, Swagger
+# draws its icons as data: images and Redoc runs a worker from a blob.
+_THIRD_PARTY_PAGE = {
+    "script-src": [csp_constants.UNSAFE_INLINE],
+    "style-src": [csp_constants.UNSAFE_INLINE],
+    "img-src": ["data:"],
+}
+CONTENT_SECURITY_POLICY_RELAXED_VIEWS = {
+    "api-docs": _THIRD_PARTY_PAGE,
+    "api-redoc": {**_THIRD_PARTY_PAGE, "worker-src": ["blob:"]},
+}
+# Browser features no page uses (dost.headers.PermissionsPolicyMiddleware). A file input
+# with `capture` needs none of them: the phone's camera app takes the photo.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+    "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi",
+    "payment", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+]
 
 LOGGING = {
     "version": 1,

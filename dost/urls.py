@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("dost.api_urls")),
     path("backoffice/citizens/", include("dost.registry.urls")),
     path("backoffice/scans/", include("dost.entitlements.urls")),
+    path("backoffice/bridge/", include("dost.bridge.review_urls")),
     path("backoffice/", admin.site.urls),
     path("pensions/", include("pensions.urls")),
     path("", include("esocial.urls")),

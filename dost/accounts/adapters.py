@@ -1,6 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from dost.http import client_ip
+
+# The account-wide limit on wrong passwords (settings.ACCOUNT_RATE_LIMITS explains both).
+LOGIN_FAILED_FOR_ACCOUNT = "login_failed_account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -8,3 +18,33 @@ class AccountAdapter(DefaultAccountAdapter):
         # Citizens' accounts come from the registry, staff accounts from an
         # administrator: nobody creates an identity by filling in a form.
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The same address the access logs and the API throttle see.
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count a sign-in attempt against the address, the account from that address,
+        and the account from everywhere; refuse it if any limit is spent.
+
+        allauth keys ``login_failed`` by the account alone, so a stranger's wrong
+        guesses would shut the citizen out too. Here that limit counts per account
+        *and* address, and the account-wide one is higher than any one address can
+        reach. allauth takes the attempt back when the password is right
+        (``_login_failed_rl_usage``), so only failures count.
+        """
+        account = credentials.get("username", "").lower()
+        from_here = ratelimit.consume(request, app="allauth.account", action="login_failed",
+                                      key=f"{account}@{self.get_client_ip(request)}")
+        anywhere = from_here and ratelimit.consume(
+            request, app="allauth.account", action=LOGIN_FAILED_FOR_ACCOUNT, key=account)
+        if not anywhere:
+            if from_here:
+                # Refused before the password was looked at: no failure from this address.
+                from_here.rollback()
+            raise self.validation_error("too_many_login_attempts")
+        self._login_failed_rl_usage = ratelimit.RateLimitUsage(
+            usage=from_here.usage + anywhere.usage)

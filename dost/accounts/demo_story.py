@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.text import slugify
 
-from dost.accounts.models import Institution
+from dost.accounts.models import EVENT_TYPES_OF_KIND, Institution, InstitutionKind
 from dost.accounts.services import citizen_account_create
 from dost.bridge.services import event_receive
 from dost.entitlements.models import Award
@@ -69,8 +69,8 @@ def demo_story_tell(*, today: dt.date, password: str) -> DemoStory | None:
         if found is None:
             return None
         citizen, father, husband = found
-        justice = _institution(CIVIL_REGISTRY)
-        commission = _institution(EXPERT_COMMISSION)
+        justice = _institution(CIVIL_REGISTRY, InstitutionKind.CIVIL_REGISTRY)
+        commission = _institution(EXPERT_COMMISSION, InstitutionKind.EXPERT_COMMISSION)
         married_on = today - dt.timedelta(days=3 * 365)
         found_disabled_on = today - dt.timedelta(days=2 * 365)
         born_on = today - dt.timedelta(days=120)
@@ -167,9 +167,12 @@ def _free_fin() -> str:
     return next(fin for k in range(1, 50) if (fin := fin_for(FIN_SPACE - k, 0)) not in taken)
 
 
-def _institution(name: str) -> Institution:
-    institution, _created = Institution.objects.get_or_create(
-        name=name, defaults={"code": slugify(name)[:64]})
+def _institution(name: str, kind: str) -> Institution:
+    # With its event types, so a token made for it later pushes what it reports here.
+    event_types = list(EVENT_TYPES_OF_KIND[kind])
+    institution, _created = Institution.objects.update_or_create(
+        name=name, defaults={"event_types": event_types},
+        create_defaults={"code": slugify(name)[:64], "event_types": event_types})
     return institution
 
 

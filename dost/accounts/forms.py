@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 from allauth.account.forms import LoginForm
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dost.registry.validators import FIN_RE, normalize_fin
+
+DECEASED_MESSAGE = _("This account belongs to a person recorded as deceased. If this is a "
+                     "mistake, call 142 or visit a DOST centre.")
 
 
 class FinLoginForm(LoginForm):
@@ -26,3 +30,12 @@ class FinLoginForm(LoginForm):
         login = super().clean_login()
         candidate = normalize_fin(login)
         return candidate if FIN_RE.match(candidate) else login
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # Said only to whoever gave the right password: a death is no stranger's business.
+        person = self.user.person if self.user is not None else None
+        if person is not None and person.death_date is not None:
+            self.user = None
+            raise forms.ValidationError(DECEASED_MESSAGE, code="deceased")
+        return cleaned_data

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -53,10 +57,45 @@ class Scope(models.TextChoices):
     REGISTRY_READ = "registry:read", _("read citizens' registry records")
 
 
+class InstitutionKind(models.TextChoices):
+    """Presets of the life events an institution reports (``create_institution_token --kind``)."""
+
+    CIVIL_REGISTRY = "civil_registry", _("civil registry")
+    EXPERT_COMMISSION = "expert_commission", _("medical-social expert commission (MSEC)")
+    LABOUR_INSPECTORATE = "labour_inspectorate", _("labour inspectorate")
+
+
+# The bridge's event type codes, kept here as plain strings: the bridge depends on accounts,
+# never the other way round. A bridge test checks that together they are the bridge's types.
+EVENT_TYPES_OF_KIND: dict[str, tuple[str, ...]] = {
+    # death_annulled is the civil registry's correction of a death it recorded by mistake.
+    InstitutionKind.CIVIL_REGISTRY: ("birth", "death", "death_annulled", "marriage"),
+    InstitutionKind.EXPERT_COMMISSION: ("disability",),
+    InstitutionKind.LABOUR_INSPECTORATE: ("employment_start", "employment_end"),
+}
+KNOWN_EVENT_TYPES: tuple[str, ...] = tuple(
+    sorted({kind for kinds in EVENT_TYPES_OF_KIND.values() for kind in kinds})
+)
+
+
+def validate_event_type(value: str) -> None:
+    if value not in KNOWN_EVENT_TYPES:
+        raise ValidationError(
+            _("Unknown event type %(type)s. Known types: %(known)s."),
+            code="unknown_event_type",
+            params={"type": value, "known": ", ".join(KNOWN_EVENT_TYPES)},
+        )
+
+
 class Institution(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # What it may push through the bridge: anything else is refused, whatever its token's scopes.
+    event_types = ArrayField(
+        models.CharField(max_length=32, validators=[validate_event_type]),
+        default=list, blank=True, verbose_name=_("event types it sends"),
+    )
 
     class Meta:
         verbose_name = _("institution")
@@ -70,6 +109,22 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_expiry_default() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.INSTITUTION_TOKEN_DAYS)
+
+
+# DRF's rate notation: a count per second, minute, hour or day ("600/min").
+RATE_PATTERN = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def validate_rate(value: str) -> None:
+    if not RATE_PATTERN.match(value):
+        raise ValidationError(
+            _("A rate is a number of requests per s, min, hour or day, like 600/min."),
+            code="invalid_rate",
+        )
+
+
 class InstitutionToken(models.Model):
     """An API token. Only its SHA-256 is stored: a leaked table leaks no token."""
 
@@ -78,8 +133,19 @@ class InstitutionToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     scopes = ArrayField(models.CharField(max_length=32, choices=Scope.choices))
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), default=token_expiry_default)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Empty: the rate of REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["institution"].
+    rate = models.CharField(
+        _("request rate"), max_length=32, blank=True, default="", validators=[validate_rate],
+        help_text=_("requests allowed, like 600/min; empty for the default rate"),
+    )
+    # One successor at most: a token is rotated once, then its successor is.
+    rotated_from = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="successor", verbose_name=_("rotated from"),
+    )
 
     class Meta:
         verbose_name = _("institution token")
@@ -90,7 +156,14 @@ class InstitutionToken(models.Model):
 
     @staticmethod
     def new_raw_key() -> str:
-        return secrets.token_urlsafe(32)
+        # Never starting with "-": operators pass the prefix to commands, which would
+        # take it for an option.
+        while (raw := secrets.token_urlsafe(32)).startswith("-"):
+            pass
+        return raw
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def has_expired(self, *, at: dt.datetime) -> bool:
+        return self.expires_at <= at

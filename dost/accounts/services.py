@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dost.accounts.models import Institution, InstitutionToken, Role, Scope, User, hash_token
+from dost.accounts.models import (
+    KNOWN_EVENT_TYPES,
+    Institution,
+    InstitutionToken,
+    Role,
+    Scope,
+    User,
+    hash_token,
+    validate_rate,
+)
 from dost.errors import DomainError
 from dost.registry.models import Person
+
+# How long a rotated token keeps working: time for the institution to switch to the new key.
+ROTATION_GRACE_DEFAULT = dt.timedelta(hours=24)
 
 
 def citizen_account_create(*, person: Person, password: str) -> User:
@@ -22,10 +39,16 @@ def citizen_account_create(*, person: Person, password: str) -> User:
     return user
 
 
-def institution_token_create(*, name: str, scopes: list[str]) -> tuple[InstitutionToken, str]:
+def institution_token_create(
+    *, name: str, scopes: list[str], event_types: list[str] | None = None, rate: str = "",
+) -> tuple[InstitutionToken, str]:
     """Make a new API token for an institution (created if new).
 
-    Returns the token row and the raw key, which is shown once and never stored.
+    ``event_types``, when given, become the institution's (for all its tokens);
+    when not, it keeps those it has (none, if new: it may push no event).
+    ``rate`` overrides the default request rate for this token. The token
+    works ``INSTITUTION_TOKEN_DAYS`` days. Returns the token row and the raw
+    key, which is shown once and never stored.
     """
     name = name.strip()
     if not name:
@@ -39,15 +62,85 @@ def institution_token_create(*, name: str, scopes: list[str]) -> tuple[Instituti
         )
     if not scopes:
         raise DomainError(_("Give the token at least one scope."), code="scope_required")
-    raw_key = InstitutionToken.new_raw_key()
+    if event_types is not None:
+        _check_event_types(event_types)
+    _check_rate(rate)
     with transaction.atomic():
         institution, _created = Institution.objects.get_or_create(
             name=name, defaults={"code": slugify(name)[:64] or "institution"}
         )
-        token = InstitutionToken.objects.create(
-            institution=institution,
-            key_hash=hash_token(raw_key),
-            prefix=raw_key[:8],
-            scopes=sorted(set(scopes)),
-        )
+        if event_types is not None:
+            institution.event_types = sorted(set(event_types))
+            institution.save(update_fields=["event_types"])
+        return _token_issue(institution=institution, scopes=sorted(set(scopes)), rate=rate)
+
+
+def institution_token_rotate(
+    *, token: InstitutionToken, grace: dt.timedelta
+) -> tuple[InstitutionToken, str]:
+    """Replace ``token`` by a new one.
+
+    The new token has the same institution, scopes and rate, and a full
+    lifetime; the old one keeps working for ``grace`` only (never longer than
+    it would have), so the institution can switch keys without downtime.
+    Returns the new token row and its raw key, shown once.
+    """
+    if grace < dt.timedelta(0):
+        raise DomainError(_("The grace period cannot be negative."), code="negative_grace")
+    with transaction.atomic():
+        # Locked: two rotations at once must not both find the token without a successor.
+        old = (InstitutionToken.objects.select_for_update(of=("self",))
+               .select_related("institution").get(pk=token.pk))
+        if old.revoked_at is not None:
+            raise DomainError(_("A revoked token cannot be rotated."), code="token_revoked")
+        successor = InstitutionToken.objects.filter(rotated_from=old).first()
+        if successor is not None:
+            raise DomainError(
+                _("This token was already rotated: rotate its successor %(prefix)s instead.")
+                % {"prefix": successor.prefix},
+                code="token_already_rotated",
+            )
+        now = timezone.now()
+        if grace < old.expires_at - now:  # compared, not added: a huge grace cannot overflow
+            old.expires_at = now + grace
+            old.save(update_fields=["expires_at"])
+        return _token_issue(institution=old.institution, scopes=old.scopes, rate=old.rate,
+                            rotated_from=old)
+
+
+def _token_issue(
+    *, institution: Institution, scopes: list[str], rate: str,
+    rotated_from: InstitutionToken | None = None,
+) -> tuple[InstitutionToken, str]:
+    raw_key = InstitutionToken.new_raw_key()
+    now = timezone.now()
+    token = InstitutionToken.objects.create(
+        institution=institution,
+        key_hash=hash_token(raw_key),
+        prefix=raw_key[:8],
+        scopes=scopes,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.INSTITUTION_TOKEN_DAYS),
+        rate=rate,
+        rotated_from=rotated_from,
+    )
     return token, raw_key
+
+
+def _check_event_types(event_types: list[str]) -> None:
+    unknown = sorted(set(event_types) - set(KNOWN_EVENT_TYPES))
+    if unknown:
+        raise DomainError(
+            _("Unknown event types: %(types)s. Known types: %(known)s.")
+            % {"types": ", ".join(unknown), "known": ", ".join(KNOWN_EVENT_TYPES)},
+            code="unknown_event_type",
+        )
+
+
+def _check_rate(rate: str) -> None:
+    if not rate:
+        return
+    try:
+        validate_rate(rate)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="invalid_rate") from exc

@@ -4,6 +4,8 @@ from django.contrib import admin
 
 from dost.applications.models import Application, ApplicationEvent
 from dost.applications.services import application_open_for_staff
+from dost.audit.admin_mixins import ListAccessLogMixin
+from dost.http import client_ip
 
 
 class ApplicationEventInline(admin.TabularInline):
@@ -18,7 +20,7 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ListAccessLogMixin, admin.ModelAdmin):
     """Read-only: applications move through the staff pages (``applications/staff/``)."""
 
     list_display = ["reference", "type_code", "status", "submitted_at", "status_changed_at"]
@@ -41,5 +43,5 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = self.get_object(request, object_id) if response.status_code == 200 else None
         if application is not None:
             application_open_for_staff(application=application, actor=request.user,
-                                       ip_address=request.META.get("REMOTE_ADDR"))
+                                       ip_address=client_ip(request))
         return response

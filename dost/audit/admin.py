@@ -3,13 +3,18 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from dost.audit.admin_mixins import ListAccessLogMixin
 from dost.audit.models import AccessRecord, Channel, DecisionBatch, DecisionEntry, Subject
 from dost.audit.services import access_record
+from dost.http import client_ip
 
 
 @admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
-    """The log is append-only: nobody edits or deletes what was seen."""
+class AccessRecordAdmin(ListAccessLogMixin, admin.ModelAdmin):
+    """The log is append-only: nobody edits or deletes what was seen.
+
+    Its list names the citizens looked at, so showing it is itself a look.
+    """
 
     list_display = ["at", "person", "actor", "institution", "channel", "what", "reason"]
     list_filter = ["channel"]
@@ -40,7 +45,8 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DecisionEntry)
-class DecisionEntryAdmin(_ReadOnlyAdmin):
+class DecisionEntryAdmin(ListAccessLogMixin, _ReadOnlyAdmin):
+    access_subject = Subject.AWARDS
     list_display = ["id", "recorded_at", "kind", "subject", "person", "award_id", "decided_by"]
     list_filter = ["kind"]
     search_fields = ["=id", "=award_id", "subject", "decided_by"]
@@ -58,7 +64,7 @@ class DecisionEntryAdmin(_ReadOnlyAdmin):
             access_record(
                 person_id=entry.person_id, actor_id=request.user.pk, channel=Channel.ADMIN,
                 what=Subject.AWARDS, reason=str(_("Opened in the administration site")),
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         return response
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -28,19 +27,39 @@ from rest_framework.views import APIView
 
 from dost.accounts.api_auth import HasScope, InstitutionTokenAuthentication, institution_of
 from dost.accounts.models import InstitutionToken, Scope
+from dost.api_errors import (
+    BAD_REQUEST_BODY,
+    MALFORMED,
+    NOT_SIGNED_IN,
+    RETRY_AFTER,
+    THROTTLED,
+    WWW_AUTHENTICATE,
+    CodedErrorSerializer,
+    ErrorSerializer,
+    RequestErrorSerializer,
+)
 from dost.audit.models import Channel, Subject
 from dost.audit.services import access_record
-from dost.bridge.models import EventType, InboundEvent
-from dost.bridge.selectors import awards_of_citizen, citizen_by_fin, event_people_fins
+from dost.bridge.models import EventState, EventType, InboundEvent
+from dost.bridge.plausibility import reason_message
+from dost.bridge.selectors import (
+    awards_of_citizen,
+    citizen_by_fin,
+    event_of_institution,
+    event_people_fins,
+)
 from dost.bridge.services import EVENT_ID_REUSED, event_receive
 from dost.entitlements.models import Award
 from dost.errors import DomainError
+from dost.http import client_ip
+from dost.registry.api import FIN_SCHEMA
 from dost.registry.models import EndReason, Sex
 from dost.registry.validators import normalize_fin, validate_fin
 
 # --- what an institution sends ----------------------------------------------------------------
 
 
+@extend_schema_field(FIN_SCHEMA)
 class FinField(serializers.CharField):
     """A FIN, upper-cased, in the registry's format."""
 
@@ -94,9 +113,9 @@ TIN_ERRORS = {"invalid": _("An employer's TIN has 10 digits.")}
 class EmploymentStartDataSerializer(serializers.Serializer):
     fin = FinField()
     employer_name = serializers.CharField(max_length=200)
-    employer_tin = serializers.RegexField(r"^\d{10}$", error_messages=TIN_ERRORS)
+    employer_tin = serializers.RegexField(r"^[0-9]{10}$", error_messages=TIN_ERRORS)
     occupation_code = serializers.RegexField(
-        r"^\d{4}$", error_messages={"invalid": _("An occupation code has 4 digits.")}
+        r"^[0-9]{4}$", error_messages={"invalid": _("An occupation code has 4 digits.")}
     )
     monthly_wage = serializers.DecimalField(max_digits=10, decimal_places=2,
                                             min_value=Decimal("0.01"))
@@ -104,7 +123,7 @@ class EmploymentStartDataSerializer(serializers.Serializer):
 
 class EmploymentEndDataSerializer(serializers.Serializer):
     fin = FinField()
-    employer_tin = serializers.RegexField(r"^\d{10}$", error_messages=TIN_ERRORS)
+    employer_tin = serializers.RegexField(r"^[0-9]{10}$", error_messages=TIN_ERRORS)
     reason = serializers.ChoiceField(choices=EndReason.choices)
 
 
@@ -156,12 +175,35 @@ class EventSerializer(serializers.Serializer):
 # --- what the API answers -------------------------------------------------------------------
 
 
+class HoldReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("stable code of the reason"))
+    message = serializers.CharField()
+
+
+class EventReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[EventState.APPLIED, EventState.REJECTED])
+    reason = serializers.CharField(allow_blank=True, help_text=_(
+        "staff's reason: always given for a rejection, optional for an application"))
+    decided_at = serializers.DateTimeField()
+
+
+# How each state of a stored event reads in the API ("accepted" predates review).
+EVENT_STATUS = {EventState.APPLIED: "accepted", EventState.HELD: "held",
+                EventState.REJECTED: "rejected"}
+
+
 class EventOutcomeSerializer(serializers.Serializer):
     event_id = serializers.CharField()
-    status = serializers.CharField(help_text=_("always accepted"))
+    status = serializers.ChoiceField(choices=list(EVENT_STATUS.values()), help_text=_(
+        "accepted: applied, at once or after review; held: stored but not applied until "
+        "staff review it; rejected: staff decided not to apply it"))
     people = serializers.ListField(child=serializers.CharField(),
                                    help_text=_("FINs of the people the event touched"))
     awards = serializers.IntegerField(help_text=_("awards the proactive engine made"))
+    reasons = HoldReasonSerializer(many=True, help_text=_(
+        "why the event was held for review; empty when it was not"))
+    review = EventReviewSerializer(allow_null=True, help_text=_(
+        "staff's decision on a held event; null until there is one"))
 
 
 class RefusalSerializer(serializers.Serializer):
@@ -177,8 +219,21 @@ class CitizenAwardSerializer(serializers.ModelSerializer):
 
 
 def _outcome(event: InboundEvent) -> dict[str, Any]:
-    return {"event_id": event.event_id, "status": "accepted",
-            "people": event_people_fins(event), "awards": event.awards_made}
+    review = None
+    if event.reviewed_at is not None:
+        review = {"decision": event.state, "reason": event.review_note,
+                  "decided_at": event.reviewed_at}
+    return {"event_id": event.event_id, "status": EVENT_STATUS[event.state],
+            "people": event_people_fins(event), "awards": event.awards_made,
+            "reasons": [{"code": reason.get("code", ""), "message": reason_message(reason)}
+                        for reason in event.hold_reasons],
+            "review": review}
+
+
+def _outcome_status(event: InboundEvent, *, created: bool) -> int:
+    if not created:
+        return status.HTTP_200_OK
+    return status.HTTP_202_ACCEPTED if event.state == EventState.HELD else status.HTTP_201_CREATED
 
 
 def _token(request: Request) -> InstitutionToken:
@@ -186,6 +241,50 @@ def _token(request: Request) -> InstitutionToken:
     if token is None:  # HasScope lets in institution tokens only.
         raise NotAuthenticated
     return token
+
+
+EVENT_TYPE_NOT_ALLOWED = "event_type_not_allowed"
+
+
+def _foreign_event_refusal(token: InstitutionToken, body: Any) -> Response | None:
+    """A 403 when the body's event type is a known one the token's institution may not send.
+
+    Checked before the body is validated: an institution learns nothing about
+    events it may not send. An unknown type is left to the serializer (400).
+    """
+    event_type = body.get("type") if hasattr(body, "get") else None
+    institution = token.institution
+    if event_type not in EventType.values or event_type in institution.event_types:
+        return None
+    message = _(
+        "%(institution)s may not send %(type)s events; it may send: %(allowed)s."
+    ) % {"institution": institution.name, "type": event_type,
+         "allowed": ", ".join(institution.event_types) or _("none")}
+    return Response({"detail": message, "code": EVENT_TYPE_NOT_ALLOWED},
+                    status=status.HTTP_403_FORBIDDEN)
+
+
+EVENTS_DESCRIPTION = (
+    "Checks the event against the registry, stores it once per institution and event id, "
+    "applies it to the registry and runs the proactive engine for the people it touched, "
+    "all in one transaction. Sending the same event id again answers 200 with the stored "
+    "outcome and changes nothing; the same id with a different body answers 409.\n\n"
+    "An event that cannot have happened, or that the law forbids, is refused with 400 and "
+    "a `code`, and nothing is stored: unknown_fin, not_yet_born, dead; births: "
+    "child_is_parent, birth_after_event, mother_not_female, father_not_male, parent_younger, "
+    "mother_dead, duplicate_fin, mother_too_young, mother_too_old, father_too_young, "
+    "father_too_old; marriages: same_spouse, already_spouses, already_married (a spouse "
+    "still married to someone else), close_kinship, below_marriage_age; employment: "
+    "below_working_age, already_employed, no_open_employment, end_before_start; deaths: "
+    "already_dead, death_before_birth, not_dead; disability findings: "
+    "valid_until_before_finding, finding_same_day, finding_too_long.\n\n"
+    "An unusual event is stored but held until staff review it: 202 with status held and "
+    "its reasons (codes mother_young, mother_old, father_young, father_old, "
+    "marriage_age_lowered, death_very_old, death_reported_late, finding_long, "
+    "finding_reported_late). Follow it with GET /api/v1/bridge/events/{event_id}/: accepted "
+    "once staff apply it, rejected (with their reason) otherwise. The limits are "
+    "effective-dated parameters with their legal source."
+)
 
 
 class InstitutionView(APIView):
@@ -201,27 +300,36 @@ class EventView(InstitutionView):
 
     @extend_schema(
         summary="Push a life event",
-        description=(
-            "Stores the event once per institution and event id, applies it to the "
-            "registry and runs the proactive engine for the people it touched, all in one "
-            "transaction. Sending the same event id again answers 200 with the stored outcome "
-            "and changes nothing; the same id with a different body answers 409."
-        ),
+        description=EVENTS_DESCRIPTION,
         request=EventSerializer,
         responses={
             201: OpenApiResponse(EventOutcomeSerializer, description="applied"),
-            200: OpenApiResponse(EventOutcomeSerializer,
-                                 description="a resend: the stored outcome, nothing new"),
-            400: OpenApiResponse(OpenApiTypes.OBJECT,
-                                 description="invalid: the fields in error, or detail and code"),
-            401: OpenApiResponse(description="no valid token"),
-            403: OpenApiResponse(description="the token lacks events:write"),
+            202: OpenApiResponse(EventOutcomeSerializer, description=(
+                "held for review: stored but not applied; status held, with the reasons")),
+            200: OpenApiResponse(EventOutcomeSerializer, description=(
+                "a resend: the stored outcome (accepted, held or rejected), nothing new")),
+            400: OpenApiResponse(BAD_REQUEST_BODY, description=(
+                "invalid: the fields in error; or refused (detail and code, see the codes "
+                "above): nothing is stored")),
+            401: NOT_SIGNED_IN,
+            403: OpenApiResponse(RequestErrorSerializer, description=(
+                "the token lacks events:write (detail), or its institution does not send "
+                "events of this type (detail and code event_type_not_allowed); nothing is stored"
+            )),
             409: OpenApiResponse(RefusalSerializer,
                                  description="the event id was used for a different event"),
+            413: OpenApiResponse(CodedErrorSerializer,
+                                 description="the body is over the size limit; it is not read"),
+            415: OpenApiResponse(ErrorSerializer, description="the body is not JSON"),
+            429: THROTTLED,
         },
+        parameters=[WWW_AUTHENTICATE, RETRY_AFTER],
     )
     def post(self, request: Request) -> Response:
         token = _token(request)
+        refusal = _foreign_event_refusal(token, request.data)
+        if refusal is not None:
+            return refusal
         event = EventSerializer(data=request.data)
         event.is_valid(raise_exception=True)
         try:
@@ -233,7 +341,38 @@ class EventView(InstitutionView):
                             status=status.HTTP_409_CONFLICT if conflict
                             else status.HTTP_400_BAD_REQUEST)
         return Response(EventOutcomeSerializer(_outcome(stored)).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+                        status=_outcome_status(stored, created=created))
+
+
+class EventDetailView(InstitutionView):
+    """One of the institution's own events, as it stands (``events:write``)."""
+
+    required_scope = Scope.EVENTS_WRITE
+
+    @extend_schema(
+        summary="An event's outcome",
+        description=(
+            "The institution's own event with that id: accepted (applied, with the people "
+            "touched and the awards made), held (not applied, with the reasons) or rejected "
+            "(with staff's reason in review). Another institution's event id answers 404."
+        ),
+        responses={
+            200: EventOutcomeSerializer,
+            400: MALFORMED,
+            401: NOT_SIGNED_IN,
+            403: OpenApiResponse(ErrorSerializer, description="the token lacks events:write"),
+            404: OpenApiResponse(ErrorSerializer,
+                                 description="no event with that id from this institution"),
+            429: THROTTLED,
+        },
+        parameters=[WWW_AUTHENTICATE, RETRY_AFTER],
+    )
+    def get(self, request: Request, event_id: str) -> Response:
+        token = _token(request)
+        stored = event_of_institution(institution_id=token.institution_id, event_id=event_id)
+        if stored is None:
+            raise Http404
+        return Response(EventOutcomeSerializer(_outcome(stored)).data)
 
 
 class CitizenAwardsView(InstitutionView):
@@ -244,13 +383,17 @@ class CitizenAwardsView(InstitutionView):
     @extend_schema(
         summary="A citizen's awards",
         parameters=[OpenApiParameter("reason", str, required=True,
-                                     description="why the awards are needed")],
+                                     description="why the awards are needed"), WWW_AUTHENTICATE,
+                    RETRY_AFTER],
         responses={
             200: CitizenAwardSerializer(many=True),
-            400: OpenApiResponse(description="no reason given"),
-            401: OpenApiResponse(description="no valid token"),
-            403: OpenApiResponse(description="the token lacks awards:read"),
-            404: OpenApiResponse(description="no such citizen"),
+            400: OpenApiResponse(BAD_REQUEST_BODY, description=(
+                "no reason given (the field in error), or a NUL character, bytes that are "
+                "not UTF-8 or an overlong part in the address (detail and code)")),
+            401: NOT_SIGNED_IN,
+            403: OpenApiResponse(ErrorSerializer, description="the token lacks awards:read"),
+            404: OpenApiResponse(ErrorSerializer, description="no such citizen"),
+            429: THROTTLED,
         },
     )
     def get(self, request: Request, fin: str) -> Response:
@@ -267,6 +410,6 @@ class CitizenAwardsView(InstitutionView):
             channel=Channel.API,
             what=Subject.AWARDS,
             reason=reason,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         return Response(CitizenAwardSerializer(awards_of_citizen(person.pk), many=True).data)

@@ -1,13 +1,18 @@
 """Applying the life events that institutions push through the Digital Bridge.
 
-``event_receive`` stores the event, changes the registry and runs the
+``event_receive`` checks the event against the registry
+(``dost.bridge.plausibility``), stores it, changes the registry and runs the
 proactive engine for the people the event touched, in one transaction: all of
-it commits or none of it does. The institution's event id is unique per
-institution, so a resend returns the stored outcome and changes nothing.
+it commits or none of it does. An impossible event is refused and nothing is
+stored; an unusual one is stored as held and changes nothing else until staff
+apply it (``event_review_apply``) or reject it (``event_review_reject``). The
+institution's event id is unique per institution, so a resend returns the
+stored outcome and changes nothing.
 
 The event handlers expect ``data`` as ``dost.bridge.api.EventSerializer``
 validates it (FINs normalised, dates as dates, the event's date not in the
-future); they check what needs the registry and refuse with ``DomainError``.
+future). Each runs its type's check first and refuses with ``DomainError``
+what cannot be; what is only unusual is decided before a handler is called.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -23,8 +29,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dost.accounts.models import Institution
-from dost.bridge.models import EventType, InboundEvent
+from dost.accounts.models import Institution, User
+from dost.audit.decisions import decision_record
+from dost.audit.models import DecisionKind, Subject, channel_for_role
+from dost.audit.services import access_record
+from dost.bridge.models import EventState, EventType, InboundEvent
+from dost.bridge.plausibility import (
+    Check,
+    Concern,
+    birth_check,
+    death_annulled_check,
+    death_check,
+    disability_check,
+    employment_end_check,
+    employment_start_check,
+    marriage_check,
+    open_spell,
+    person_of,
+)
+from dost.bridge.selectors import event_fins
 from dost.entitlements.rules import all_rules
 from dost.entitlements.services import entitlements_for_people
 from dost.entitlements.stops import death_annul_awards
@@ -41,6 +64,8 @@ from dost.registry.services import person_register
 
 # The code of the refusal of a reused event id; the API answers it with 409.
 EVENT_ID_REUSED = "event_id_reused"
+# The code of a review of an event that is no longer held (reviewed by someone else).
+EVENT_NOT_HELD = "event_not_held"
 
 # Which registry source each kind of event is recorded under.
 CIVIL_REGISTRY = "justice"
@@ -51,6 +76,14 @@ EventData = Mapping[str, Any]
 Handler = Callable[[dt.date, EventData], list[int]]
 
 
+class EventKind(NamedTuple):
+    """How one type of event is handled: its check (reads, refuses, finds concerns) and
+    its change to the registry (writes, returns the people touched)."""
+
+    check: Check
+    change: Handler
+
+
 def event_receive(
     *,
     institution: Institution,
@@ -59,17 +92,21 @@ def event_receive(
     occurred_on: dt.date,
     data: EventData,
 ) -> tuple[InboundEvent, bool]:
-    """Apply a life event once; returns the stored event and whether it was applied now.
+    """Apply a life event once, or hold it; returns the stored event and whether it is new.
 
-    Side effects, in the transaction that stores the event: the registry
-    change for the event's type, then the awards the proactive engine makes
-    for the people touched (with their SMS and bank requests, which are sent
-    after the commit). A resend of the same ``event_id`` with the same content
-    returns the stored event and changes nothing; with other content it is
-    refused with the code ``event_id_reused``.
+    The event's check runs in the transaction that stores the event: an event
+    that cannot have happened is refused (``DomainError``), the transaction
+    rolls back and nothing stays. An unusual one is stored with ``state`` held
+    and its ``hold_reasons``, and nothing else changes. Otherwise, in the
+    same transaction: the registry change
+    for the event's type, then the awards the proactive engine makes for the
+    people touched (with their SMS and bank requests, which are sent after the
+    commit). A resend of the same ``event_id`` with the same content returns
+    the stored event (held, applied or rejected) and changes nothing; with
+    other content it is refused with the code ``event_id_reused``.
     """
-    handler = _HANDLERS.get(type)
-    if handler is None:
+    kind = _KINDS.get(type)
+    if kind is None:
         raise DomainError(_("Unknown event type: %(type)s.") % {"type": type},
                           code="unknown_event_type")
     payload = _as_json(data)
@@ -91,11 +128,25 @@ def event_receive(
             if stored is None:
                 raise
             return _resent(stored, type=type, occurred_on=occurred_on, payload=payload), False
-        event.people = handler(occurred_on, data)
-        event.awards_made = entitlements_for_people(people=event.people,
-                                                    on=timezone.localdate())
-        event.save(update_fields=["people", "awards_made"])
+        concerns = kind.check(occurred_on, data)
+        if concerns:
+            _hold(event, concerns)
+        else:
+            _apply(event, kind, data)
+            event.save(update_fields=["people", "awards_made"])
     return event, True
+
+
+def _hold(event: InboundEvent, concerns: list[Concern]) -> None:
+    event.state = EventState.HELD
+    event.hold_reasons = [concern.as_json() for concern in concerns]
+    event.save(update_fields=["state", "hold_reasons"])
+
+
+def _apply(event: InboundEvent, kind: EventKind, data: EventData) -> None:
+    """The registry change and the engine's awards (the caller saves the event)."""
+    event.people = kind.change(event.occurred_on, data)
+    event.awards_made = entitlements_for_people(people=event.people, on=timezone.localdate())
 
 
 def _stored_event(institution: Institution, event_id: str) -> InboundEvent | None:
@@ -118,7 +169,127 @@ def _as_json(data: EventData) -> dict[str, Any]:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-# --- one handler per type of event: each changes the registry, returns the people touched ----
+# --- staff review of held events ------------------------------------------------------------
+
+
+def event_review_apply(*, event: InboundEvent, actor: User, note: str = "") -> InboundEvent:
+    """Apply a held event because a member of staff decided it is right; returns it applied.
+
+    Side effects, in one transaction: the registry change and the awards the
+    event gives rise to, as if it had been applied when received; the event
+    marked applied with who, when and the note; the decision appended to the
+    decision log. The event's check runs again, as the registry may have changed
+    since (a marriage registered meanwhile): what cannot be is still refused
+    (``DomainError``, the event stays held); its concerns are waived. Refused
+    with ``event_not_held`` when someone already reviewed it: the row is locked,
+    so two officers (or a reload) cannot apply it twice.
+    """
+    with transaction.atomic():
+        locked = _held_for_review(event)
+        kind = _KINDS[locked.type]
+        data = _event_data(locked)
+        kind.check(locked.occurred_on, data)
+        _apply(locked, kind, data)
+        _reviewed(locked, state=EventState.APPLIED, actor=actor, note=note.strip())
+        locked.save(update_fields=["people", "awards_made", "state", "reviewed_by",
+                                   "reviewed_at", "review_note"])
+        _review_decision_record(locked)
+    return locked
+
+
+def event_review_reject(*, event: InboundEvent, actor: User, reason: str) -> InboundEvent:
+    """Reject a held event: it is never applied; returns it rejected.
+
+    The reason is required: the institution reads it (``GET`` of the event).
+    Side effects, in one transaction: the event marked rejected with who, when
+    and why, and the decision appended to the decision log. Refused with
+    ``event_not_held`` when someone already reviewed it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the event is rejected: the institution that sent it "
+                            "reads the reason."), code="reason_required")
+    with transaction.atomic():
+        locked = _held_for_review(event)
+        _reviewed(locked, state=EventState.REJECTED, actor=actor, note=reason)
+        locked.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
+        _review_decision_record(locked)
+    return locked
+
+
+def held_events_seen(*, events: Iterable[InboundEvent], actor: User,
+                     ip_address: str | None) -> None:
+    """Log that staff saw the registry data of the people the events name (one record each).
+
+    The review pages show those people's names, dates of birth and the facts
+    reported about them: each citizen sees the look in their access log.
+    """
+    fins = {fin for event in events for fin in event_fins(event)}
+    people = Person.objects.filter(fin__in=fins).values_list("pk", flat=True)
+    for person_id in sorted(people):
+        access_record(person_id=person_id, actor_id=actor.pk,
+                      channel=channel_for_role(actor.role), what=Subject.REGISTRY_RECORD,
+                      reason=_("Review of a reported life event held for checking"),
+                      ip_address=ip_address)
+
+
+def _held_for_review(event: InboundEvent) -> InboundEvent:
+    locked = InboundEvent.objects.select_for_update().select_related("institution").get(
+        pk=event.pk)
+    if locked.state != EventState.HELD:
+        raise DomainError(_("This event has already been reviewed (%(state)s).")
+                          % {"state": locked.get_state_display()}, code=EVENT_NOT_HELD)
+    return locked
+
+
+def _reviewed(event: InboundEvent, *, state: str, actor: User, note: str) -> None:
+    event.state = state
+    event.reviewed_by = actor
+    event.reviewed_at = timezone.now()
+    event.review_note = note
+
+
+def _review_decision_record(event: InboundEvent) -> None:
+    # Logged like staff's settlement of a reported wrong fact: the institution
+    # reported a fact that looked wrong, and staff confirmed it or not. The
+    # reported data is only hashed: the permanent log keeps no names or FINs.
+    subject = (event.people[0] if event.people
+               else Person.objects.filter(fin__in=event_fins(event)).order_by("pk")
+               .values_list("pk", flat=True).first())
+    decision_record(
+        kind=DecisionKind.CORRECTION, subject=f"event:{event.type}",
+        decided_by=f"official:{event.reviewed_by_id}", person_id=subject,
+        details={"event": event.pk, "institution": event.institution.code,
+                 "event_id": event.event_id, "status": event.state,
+                 "held_for": [reason.get("code") for reason in event.hold_reasons],
+                 "reason": event.review_note, "awards": event.awards_made},
+        facts={"type": event.type, "occurred_on": event.occurred_on.isoformat(),
+               "data": event.payload},
+    )
+
+
+def _event_data(event: InboundEvent) -> dict[str, Any]:
+    """The stored payload as the handlers take it: its dates and amounts typed again.
+
+    The payload keeps the validated data as JSON (``_as_json``); only these
+    fields are not strings in the validated data.
+    """
+    data = json.loads(json.dumps(event.payload))
+    if event.type == EventType.BIRTH:
+        data["child"]["birth_date"] = dt.date.fromisoformat(data["child"]["birth_date"])
+    elif event.type == EventType.DISABILITY and data.get("valid_until"):
+        data["valid_until"] = dt.date.fromisoformat(data["valid_until"])
+    elif event.type == EventType.EMPLOYMENT_START:
+        data["monthly_wage"] = Decimal(data["monthly_wage"])
+    return data
+
+
+# --- one handler per type of event: its check, then its change to the registry ---------------
+#
+# ``<type>_apply`` is what a caller outside the bridge uses (and tests): the check
+# refuses what cannot be, its concerns are not looked at (the caller decided), then
+# ``_<type>_change`` writes and returns the people touched. ``event_receive`` and
+# the review call the two halves itself, to hold on the concerns in between.
 
 
 def birth_apply(occurred_on: dt.date, data: EventData) -> list[int]:
@@ -127,31 +298,16 @@ def birth_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     The child lives where the mother lives (region, household); the patronymic
     is the father's first name with oğlu (son) or qızı (daughter).
     """
+    birth_check(occurred_on, data)
+    return _birth_change(occurred_on, data)
+
+
+def _birth_change(occurred_on: dt.date, data: EventData) -> list[int]:
     child = data["child"]
     birth_date: dt.date = child["birth_date"]
-    mother = _person(data["mother_fin"])
-    father = _person(data["father_fin"]) if data.get("father_fin") else None
-    if child["fin"] in {mother.fin, father.fin if father else None}:
-        raise DomainError(_("The child's FIN %(fin)s is a parent's FIN.") % {"fin": child["fin"]},
-                          code="child_is_parent")
-    if birth_date > occurred_on:
-        raise DomainError(_("The child's date of birth is after the date of the event."),
-                          code="birth_after_event")
-    if mother.sex != Sex.FEMALE:
-        raise DomainError(_("%(fin)s is not recorded as a woman and cannot be the mother.")
-                          % {"fin": mother.fin}, code="mother_not_female")
-    if father is not None and father.sex != Sex.MALE:
-        raise DomainError(_("%(fin)s is not recorded as a man and cannot be the father.")
-                          % {"fin": father.fin}, code="father_not_male")
+    mother = person_of(data["mother_fin"])
+    father = person_of(data["father_fin"]) if data.get("father_fin") else None
     parents = [mother] if father is None else [mother, father]
-    for parent in parents:
-        if parent.birth_date >= birth_date:
-            raise DomainError(_("The parent %(fin)s was born after the child.")
-                              % {"fin": parent.fin}, code="parent_younger")
-    if mother.death_date is not None and mother.death_date < birth_date:
-        raise DomainError(_("The mother %(fin)s died before the child's date of birth.")
-                          % {"fin": mother.fin}, code="mother_dead")
-
     patronymic = ""
     if father is not None:
         patronymic = f"{father.first_name} {'oğlu' if child['sex'] == Sex.MALE else 'qızı'}"
@@ -180,19 +336,12 @@ def death_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     A death already recorded on the same date changes nothing (another
     institution may report it too); on another date it is refused.
     """
-    person = _person(data["fin"], for_update=True)
-    if person.death_date is not None and person.death_date != occurred_on:
-        raise DomainError(
-            _("%(fin)s is already recorded as having died on %(date)s.")
-            % {"fin": person.fin, "date": person.death_date.isoformat()},
-            code="already_dead",
-        )
-    if occurred_on < person.birth_date:
-        raise DomainError(
-            _("%(fin)s cannot have died before their date of birth (%(date)s).")
-            % {"fin": person.fin, "date": person.birth_date.isoformat()},
-            code="death_before_birth",
-        )
+    death_check(occurred_on, data)
+    return _death_change(occurred_on, data)
+
+
+def _death_change(occurred_on: dt.date, data: EventData) -> list[int]:
+    person = person_of(data["fin"], for_update=True)
     if person.death_date is None:
         person.death_date = occurred_on
         person.save(update_fields=["death_date", "updated_at"])
@@ -208,13 +357,12 @@ def death_annulled_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     ``dost.entitlements.stops.death_annul_awards``). Refused for a person not
     recorded as dead.
     """
-    person = _person(data["fin"], for_update=True)
-    if person.death_date is None:
-        raise DomainError(
-            _("%(fin)s is not recorded as dead: there is no death to annul.")
-            % {"fin": person.fin},
-            code="not_dead",
-        )
+    death_annulled_check(occurred_on, data)
+    return _death_annulled_change(occurred_on, data)
+
+
+def _death_annulled_change(occurred_on: dt.date, data: EventData) -> list[int]:
+    person = person_of(data["fin"], for_update=True)
     person.death_date = None
     person.save(update_fields=["death_date", "updated_at"])
     death_annul_awards(person_id=person.pk, on=timezone.localdate(),
@@ -225,21 +373,12 @@ def death_annulled_apply(occurred_on: dt.date, data: EventData) -> list[int]:
 
 def marriage_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     """Record the two people as spouses of each other from the date of the marriage."""
-    first, second = (_person(fin) for fin in data["spouse_fins"])
-    if first.pk == second.pk:
-        raise DomainError(_("A marriage needs two different people."), code="same_spouse")
-    for spouse in (first, second):
-        _check_living_on(spouse, occurred_on)
-    already = FamilyRelation.objects.filter(
-        Q(person=first, relative=second) | Q(person=second, relative=first),
-        kind=RelationKind.SPOUSE,
-    )
-    if already.exists():
-        raise DomainError(
-            _("%(first)s and %(second)s are already recorded as spouses.")
-            % {"first": first.fin, "second": second.fin},
-            code="already_spouses",
-        )
+    marriage_check(occurred_on, data)
+    return _marriage_change(occurred_on, data)
+
+
+def _marriage_change(occurred_on: dt.date, data: EventData) -> list[int]:
+    first, second = (person_of(fin) for fin in data["spouse_fins"])
     FamilyRelation.objects.bulk_create([
         FamilyRelation(person=first, relative=second, kind=RelationKind.SPOUSE,
                        since=occurred_on, source_id=CIVIL_REGISTRY),
@@ -251,17 +390,17 @@ def marriage_apply(occurred_on: dt.date, data: EventData) -> list[int]:
 
 def disability_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     """Record the expert commission's finding; touches the person and their relatives."""
-    person = _person(data["fin"])
-    _check_living_on(person, occurred_on)
-    valid_until: dt.date | None = data.get("valid_until")
-    if valid_until is not None and valid_until <= occurred_on:
-        raise DomainError(_("A finding must be valid until a date after it was made."),
-                          code="valid_until_before_finding")
+    disability_check(occurred_on, data)
+    return _disability_change(occurred_on, data)
+
+
+def _disability_change(occurred_on: dt.date, data: EventData) -> list[int]:
+    person = person_of(data["fin"])
     DisabilityStatus.objects.create(
         person=person,
         percent=data["percent"],
         determined_on=occurred_on,
-        valid_until=valid_until,
+        valid_until=data.get("valid_until"),
         cause=data.get("cause") or "",
         source_id=EXPERT_COMMISSION,
     )
@@ -270,16 +409,12 @@ def disability_apply(occurred_on: dt.date, data: EventData) -> list[int]:
 
 def employment_start_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     """Open an employment spell with the employer from the date of the event."""
-    person = _person(data["fin"])
-    _check_living_on(person, occurred_on)
-    open_spells = EmploymentSpell.objects.filter(person=person, employer_tin=data["employer_tin"],
-                                                 ended_on__isnull=True)
-    if open_spells.exists():
-        raise DomainError(
-            _("%(fin)s is already employed by the employer with TIN %(tin)s.")
-            % {"fin": person.fin, "tin": data["employer_tin"]},
-            code="already_employed",
-        )
+    employment_start_check(occurred_on, data)
+    return _employment_start_change(occurred_on, data)
+
+
+def _employment_start_change(occurred_on: dt.date, data: EventData) -> list[int]:
+    person = person_of(data["fin"])
     EmploymentSpell.objects.create(
         person=person,
         employer_name=data["employer_name"],
@@ -294,58 +429,30 @@ def employment_start_apply(occurred_on: dt.date, data: EventData) -> list[int]:
 
 def employment_end_apply(occurred_on: dt.date, data: EventData) -> list[int]:
     """End the person's open employment spell with the employer on the date of the event."""
-    person = _person(data["fin"])
-    spell = (
-        EmploymentSpell.objects.select_for_update()
-        .filter(person=person, employer_tin=data["employer_tin"], ended_on__isnull=True)
-        .order_by("-started_on")
-        .first()
-    )
-    if spell is None:
-        raise DomainError(
-            _("%(fin)s has no open employment with the employer with TIN %(tin)s.")
-            % {"fin": person.fin, "tin": data["employer_tin"]},
-            code="no_open_employment",
-        )
-    if occurred_on < spell.started_on:
-        raise DomainError(
-            _("The employment cannot end before it started (%(date)s).")
-            % {"date": spell.started_on.isoformat()},
-            code="end_before_start",
-        )
+    employment_end_check(occurred_on, data)
+    return _employment_end_change(occurred_on, data)
+
+
+def _employment_end_change(occurred_on: dt.date, data: EventData) -> list[int]:
+    person = person_of(data["fin"])
+    spell = open_spell(person, data["employer_tin"])
+    if spell is None:  # The check found it, in this transaction, and locked it.
+        raise RuntimeError("The open employment the check found is gone.")
     spell.ended_on = occurred_on
     spell.end_reason = data["reason"]
     spell.save(update_fields=["ended_on", "end_reason"])
     return [person.pk]
 
 
-_HANDLERS: dict[str, Handler] = {
-    EventType.BIRTH: birth_apply,
-    EventType.DEATH: death_apply,
-    EventType.DEATH_ANNULLED: death_annulled_apply,
-    EventType.MARRIAGE: marriage_apply,
-    EventType.DISABILITY: disability_apply,
-    EventType.EMPLOYMENT_START: employment_start_apply,
-    EventType.EMPLOYMENT_END: employment_end_apply,
+_KINDS: dict[str, EventKind] = {
+    EventType.BIRTH: EventKind(birth_check, _birth_change),
+    EventType.DEATH: EventKind(death_check, _death_change),
+    EventType.DEATH_ANNULLED: EventKind(death_annulled_check, _death_annulled_change),
+    EventType.MARRIAGE: EventKind(marriage_check, _marriage_change),
+    EventType.DISABILITY: EventKind(disability_check, _disability_change),
+    EventType.EMPLOYMENT_START: EventKind(employment_start_check, _employment_start_change),
+    EventType.EMPLOYMENT_END: EventKind(employment_end_check, _employment_end_change),
 }
-
-
-def _person(fin: str, *, for_update: bool = False) -> Person:
-    people = Person.objects.select_for_update() if for_update else Person.objects.all()
-    person = people.filter(fin=fin).first()
-    if person is None:
-        raise DomainError(_("No person with FIN %(fin)s is in the registry.") % {"fin": fin},
-                          code="unknown_fin")
-    return person
-
-
-def _check_living_on(person: Person, day: dt.date) -> None:
-    if person.birth_date > day:
-        raise DomainError(_("%(fin)s was not yet born on %(date)s.")
-                          % {"fin": person.fin, "date": day.isoformat()}, code="not_yet_born")
-    if person.death_date is not None and person.death_date < day:
-        raise DomainError(_("%(fin)s had died before %(date)s.")
-                          % {"fin": person.fin, "date": day.isoformat()}, code="dead")
 
 
 def _relatives_of(person_id: int) -> list[int]:

@@ -5,11 +5,12 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from dost.audit.admin_mixins import ListAccessLogMixin
 from dost.notifications.models import SmsMessage
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
+class SmsMessageAdmin(ListAccessLogMixin, admin.ModelAdmin):
     """Read-only: the outbox changes only through its services.
 
     The phone number is masked and the person not shown, so that browsing the

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from dost.http import client_ip
 from dost.notifications.services import sms_record_delivery_report
 
 logger = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
     if not _signed_by_twilio(request):
         logger.warning(
             "Refused an unsigned or wrongly signed Twilio report from %s",
-            request.META.get("REMOTE_ADDR"),
+            client_ip(request),
         )
         return HttpResponseForbidden()
     sms_record_delivery_report(

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from dost.audit.admin_mixins import ListAccessLogMixin
+from dost.audit.models import Subject
 from dost.payments.models import BankRequest, Payment, PaymentSchedule
 
 
@@ -20,7 +22,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(BankRequest)
-class BankRequestAdmin(ReadOnlyAdmin):
+class BankRequestAdmin(ListAccessLogMixin, ReadOnlyAdmin):
+    access_subject = Subject.AWARDS
     list_display = ["reference", "person", "kind", "amount", "status", "attempts",
                     "next_attempt_at", "created_at"]
     list_filter = ["status", "kind"]
@@ -30,7 +33,8 @@ class BankRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentSchedule)
-class PaymentScheduleAdmin(ReadOnlyAdmin):
+class PaymentScheduleAdmin(ListAccessLogMixin, ReadOnlyAdmin):
+    access_subject = Subject.AWARDS
     list_display = ["reference", "person", "monthly_amount", "starts_on", "ends_on", "status"]
     list_filter = ["status"]
     list_select_related = ["person"]
@@ -39,7 +43,9 @@ class PaymentScheduleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ListAccessLogMixin, ReadOnlyAdmin):
+    access_subject = Subject.AWARDS
+    access_person_path = "schedule.person_id"
     list_display = ["schedule", "month", "amount", "status", "bank_reference", "created_at"]
     list_filter = ["status", "month"]
     list_select_related = ["schedule"]

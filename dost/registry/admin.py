@@ -3,14 +3,18 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from dost.audit.admin_mixins import ListAccessLogMixin
 from dost.audit.models import Channel, Subject
 from dost.audit.services import access_record
+from dost.http import client_ip
 from dost.registry.models import EconomicRegion, Person, Region, Source
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ListAccessLogMixin, admin.ModelAdmin):
     """Read-only: the registry changes through its services and the Digital Bridge."""
+
+    access_person_path = "pk"
 
     list_display = ["fin", "last_name", "first_name", "birth_date", "region"]
     search_fields = ["=fin", "=phone", "last_name_key", "first_name_key"]
@@ -35,7 +39,7 @@ class PersonAdmin(admin.ModelAdmin):
                 person_id=person.pk, actor_id=request.user.pk, channel=Channel.ADMIN,
                 what=Subject.REGISTRY_RECORD,
                 reason=str(_("Opened in the administration site")),
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         return response
 

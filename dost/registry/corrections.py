@@ -48,7 +48,7 @@ def _date(value: str) -> str:
         parsed = parse_date(value)
     except ValueError:
         parsed = None
-    local = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", value)
+    local = re.fullmatch(r"([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})", value)
     if parsed is None and local:
         day, month, year = (int(part) for part in local.groups())
         try:

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 # 7 characters: digits and uppercase Latin letters without I and O, which
 # would be confused with 1 and 0.
-FIN_RE = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
+FIN_RE = re.compile(r"^[0-9A-HJ-NP-Z]{7}\Z")
 FIN_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MOBILE_CODES = ("10", "50", "51", "55", "60", "70", "77", "99")
-PHONE_RE = re.compile(r"^\+994(" + "|".join(MOBILE_CODES) + r")\d{7}$")
-IBAN_RE = re.compile(r"^AZ\d{2}[A-Z]{4}[0-9A-Z]{20}$")
+PHONE_RE = re.compile(r"^\+994(" + "|".join(MOBILE_CODES) + r")[0-9]{7}\Z")
+IBAN_RE = re.compile(r"^AZ[0-9]{2}[A-Z]{4}[0-9A-Z]{20}\Z")
+# What people put between the digits of a phone number.
+_PHONE_SEPARATORS = re.compile(r"[\s().+-]")
 
 
 def normalize_fin(value: str) -> str:
@@ -33,8 +35,12 @@ def validate_fin(value: str) -> None:
 
 
 def normalize_phone(value: str) -> str:
-    """Turn ``050 123 45 67``, ``994501234567`` or ``+994 50 123-45-67`` into E.164."""
-    digits = re.sub(r"\D", "", value or "")
+    """Turn ``050 123 45 67``, ``994501234567`` or ``+994 50 123-45-67`` into E.164.
+
+    Only separators are dropped: anything else, such as digits of another script
+    (``٠٥٠``), stays for ``validate_phone`` to refuse rather than vanish unseen.
+    """
+    digits = _PHONE_SEPARATORS.sub("", value or "")
     if digits.startswith("994"):
         digits = digits[3:]
     elif digits.startswith("0"):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from dost.accounts.decorators import role_required
 from dost.accounts.models import Role
 from dost.audit.models import Subject, channel_for_role
-from dost.audit.services import access_record
+from dost.audit.services import access_record, access_records_for_list
+from dost.http import client_ip
 from dost.registry.forms import AccessReasonForm, CitizenSearchForm
 from dost.registry.selectors import find_people, person_by_fin, person_facts
 
@@ -20,6 +22,15 @@ RECORD_READERS = (Role.STAFF, Role.AGENT, Role.ADMIN)
 def citizen_search(request):
     form = CitizenSearchForm(request.GET or None)
     people = find_people(form.cleaned_data["q"]) if form.is_valid() else []
+    if people:
+        # The results name each person found: the search is a look at each of them.
+        access_records_for_list(
+            person_ids=[person.pk for person in people], what=Subject.REGISTRY_RECORD,
+            reason=_("Found by the search “%(query)s”"),
+            reason_params={"query": form.cleaned_data["q"]},
+            channel=channel_for_role(request.user.role), actor_id=request.user.pk,
+            ip_address=client_ip(request),
+        )
     template = "registry/_results.html" if request.htmx else "registry/citizen_search.html"
     return render(request, template, {"form": form, "people": people})
 
@@ -38,7 +49,7 @@ def citizen_record(request, fin: str):
             channel=channel_for_role(request.user.role),
             what=Subject.REGISTRY_RECORD,
             reason=form.cleaned_data["reason"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         return render(request, "registry/citizen_record.html",
                       {"person": person, "facts": person_facts(person)})

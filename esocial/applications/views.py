@@ -15,7 +15,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dost.accounts.decorators import role_required
@@ -45,8 +47,11 @@ from dost.applications.services import (
     application_submit,
     application_withdraw,
 )
+from dost.audit.models import Subject, channel_for_role
+from dost.audit.services import access_records_for_list
 from dost.entitlements.selectors import explained_awards
 from dost.errors import DomainError
+from dost.http import client_ip
 from dost.registry.corrections import fact_label
 from dost.registry.models import CorrectionRequest
 from dost.registry.selectors import correction_request_by_id, open_correction_requests
@@ -73,7 +78,16 @@ def _own_application(request: HttpRequest, pk: int) -> Application:
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
+
+
+def _log_listed(request: HttpRequest, person_ids: list[int], reason: Promise) -> None:
+    """A staff list names the citizens on its page: showing it is a look at each of them."""
+    access_records_for_list(
+        person_ids=person_ids, what=Subject.REGISTRY_RECORD, reason=reason,
+        channel=channel_for_role(request.user.role),  # type: ignore[union-attr]
+        actor_id=request.user.pk, ip_address=_ip(request),
+    )
 
 
 # Citizen pages
@@ -215,6 +229,8 @@ def application_document_download(request: HttpRequest, pk: int,
 def staff_queue_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     page = Paginator(staff_queue(status=status), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_listed(request, [application.person_id for application in page],
+                gettext_lazy("Listed among the applications to process"))
     status = status if status in OPEN_STATUSES else ""
     return render(request, "esocial/applications/staff_queue.html", {
         "page": page,
@@ -303,6 +319,8 @@ def staff_corrections(request: HttpRequest) -> HttpResponse:
     """Citizens' reports of wrong facts waiting to be checked, the oldest first."""
     page = Paginator(open_correction_requests(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(correction, fact_label(correction.fact)) for correction in page]
+    _log_listed(request, [correction.person_id for correction, _fact in rows],
+                gettext_lazy("Listed among the reports of wrong facts to check"))
     return render(request, "esocial/applications/staff_corrections.html",
                   {"page": page, "rows": rows})
 

@@ -27,6 +27,7 @@ from dost.certificates.selectors import (
     certificates_of,
 )
 from dost.errors import DomainError
+from dost.http import client_ip
 from esocial.certificates.forms import IssueForm, VerifyForm
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _over_the_limit(request: HttpRequest) -> bool:
     """Count one check for the caller's address; True once the window's allowance is spent."""
-    key = f"certificate-verify:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"certificate-verify:{client_ip(request) or ''}"
     cache.add(key, 0, timeout=VERIFICATION_WINDOW_SECONDS)
     try:
         checks = cache.incr(key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,8 +33,16 @@ FIELD_FOR_REFUSAL = {
 }
 
 
+def _person_id(request: HttpRequest) -> int:
+    person_id = request.user.person_id  # type: ignore[union-attr]
+    if person_id is None:
+        # A superuser passes the role check but has no record of their own.
+        raise PermissionDenied
+    return person_id
+
+
 def _own_booking(request: HttpRequest, pk: int) -> Booking:
-    booking = booking_of_person(person_id=request.user.person_id, booking_id=pk)
+    booking = booking_of_person(person_id=_person_id(request), booking_id=pk)
     if booking is None:
         raise Http404
     return booking
@@ -80,7 +89,7 @@ def _slot_picker_page(request: HttpRequest, template: str, context: dict[str, ob
 @role_required(Role.CITIZEN)
 def queue_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    bookings = list(bookings_of_person(request.user.person_id))
+    bookings = list(bookings_of_person(_person_id(request)))
     upcoming = [booking for booking in bookings if booking.active and booking.day >= today]
     earlier = [booking for booking in reversed(bookings) if booking not in upcoming]
     return render(request, "esocial/queue/mine.html",
@@ -90,6 +99,7 @@ def queue_mine(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CITIZEN)
 @require_http_methods(["GET", "POST"])
 def queue_book(request: HttpRequest) -> HttpResponse:
+    person_id = _person_id(request)
     form = BookingForm(_picker_data(request, preset={"service"}), days=booking_days(),
                        initial={"service": request.GET.get("service")})
     if form.is_valid() and request.method == "POST":
@@ -98,8 +108,8 @@ def queue_book(request: HttpRequest) -> HttpResponse:
             form.add_error("slot", _("Choose a free time."))
         else:
             try:
-                booking = booking_create(person_id=request.user.person_id,
-                                         service_id=chosen["service"].pk, slot_id=chosen["slot"])
+                booking = booking_create(person_id=person_id, service_id=chosen["service"].pk,
+                                         slot_id=chosen["slot"])
             except DomainError as refusal:
                 _refusal_shown(form, refusal)
             else:

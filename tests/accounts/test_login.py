@@ -46,20 +46,6 @@ def test_wrong_password_is_refused_with_a_message(client, alice):
     assert "_auth_user_id" not in client.session
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client, alice, settings):
-    for _attempt in range(settings.LOGIN_FAILURES_ALLOWED):
-        client.post(LOGIN, {"login": "5ALC7E1", "password": "wrong"})
-    response = client.post(LOGIN, {"login": "5ALC7E1", "password": PASSWORD},
-                           HTTP_ACCEPT_LANGUAGE="en")
-    assert "_auth_user_id" not in client.session
-    assert "Too many failed login attempts" in response.content.decode()
-
-
-def test_lockout_of_one_account_leaves_others_alone(client, alice, bob, settings):
-    for _attempt in range(settings.LOGIN_FAILURES_ALLOWED):
-        client.post(LOGIN, {"login": "5ALC7E1", "password": "wrong"})
-    client.post(LOGIN, {"login": "6B0B2X9", "password": PASSWORD})
-    assert int(client.session["_auth_user_id"]) == bob.pk
 
 
 def test_open_signup_is_closed(client, db):

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from io import StringIO
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dost.accounts.models import Institution, InstitutionToken
+from dost.accounts.models import Institution, InstitutionToken, Role, User, hash_token
 from dost.audit.models import AccessRecord, Channel
 
 COMMAND = "create_institution_token"
@@ -194,3 +197,375 @@ def test_token_look_up_ignores_fin_case(alice):
 
     assert response.status_code == 200
     assert response.json()["fin"] == alice.person.fin
+
+
+# --- the events an institution may push ---------------------------------------------------
+
+
+def run(command: str, *args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(command, *args, stdout=out, stderr=err)
+    return out.getvalue().strip(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_kind_preset_gives_the_institution_its_event_types():
+    run(COMMAND, MINISTRY, "--scopes", "events:write", "--kind", "civil_registry")
+
+    institution = Institution.objects.get()
+    assert institution.event_types == ["birth", "death", "death_annulled", "marriage"]
+
+
+@pytest.mark.django_db
+def test_event_types_can_be_listed_one_by_one():
+    run(COMMAND, "State Labour Inspectorate", "--scopes", "events:write",
+        "--event-types", "employment_start, employment_end")
+
+    assert Institution.objects.get().event_types == ["employment_end", "employment_start"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_event_type_is_refused_and_nothing_is_created():
+    with pytest.raises(CommandError, match="divorce"):
+        run(COMMAND, MINISTRY, "--scopes", "events:write", "--event-types", "birth,divorce")
+
+    assert not Institution.objects.exists()
+    assert not InstitutionToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_kind_and_event_types_together_are_refused():
+    with pytest.raises(CommandError):
+        run(COMMAND, MINISTRY, "--kind", "civil_registry", "--event-types", "birth")
+
+    assert not InstitutionToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(CommandError):
+        run(COMMAND, MINISTRY, "--kind", "tax_service")
+
+    assert not InstitutionToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_new_token_without_event_types_keeps_the_institutions():
+    run(COMMAND, MINISTRY, "--scopes", "events:write", "--kind", "civil_registry")
+
+    run(COMMAND, MINISTRY, "--scopes", "awards:read")
+
+    assert Institution.objects.get().event_types == [
+        "birth", "death", "death_annulled", "marriage"]
+
+
+@pytest.mark.django_db
+def test_a_pushing_token_for_an_institution_without_event_types_is_warned_about():
+    _raw, told = run(COMMAND, MINISTRY, "--scopes", "events:write")
+
+    assert "--kind" in told
+
+
+@pytest.mark.django_db
+def test_a_reading_token_is_not_warned_about_event_types():
+    _raw, told = run(COMMAND, MINISTRY, "--scopes", "registry:read")
+
+    assert "--kind" not in told
+
+
+# --- expiry -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_now(db, monkeypatch):
+    """Stops the clock the token check reads at a chosen moment (the real one at first)."""
+    moment = [timezone.now()]
+    monkeypatch.setattr(timezone, "now", lambda: moment[0])
+    return moment
+
+
+@pytest.mark.django_db
+def test_a_new_token_expires_after_the_configured_days(settings):
+    settings.INSTITUTION_TOKEN_DAYS = 30
+
+    make_token()
+
+    token = InstitutionToken.objects.get()
+    assert token.expires_at - token.created_at == dt.timedelta(days=30)
+
+
+def test_an_expired_token_is_unauthorised_and_told_so(alice, frozen_now):
+    raw = make_token(MINISTRY, "registry:read")
+    InstitutionToken.objects.update(expires_at=frozen_now[0])
+
+    response = token_client(raw).get(person_url(alice.person.fin))
+
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+    assert not AccessRecord.objects.exists()
+
+
+def test_a_token_a_second_before_expiry_still_works(alice, frozen_now):
+    raw = make_token(MINISTRY, "registry:read")
+    InstitutionToken.objects.update(expires_at=frozen_now[0] + dt.timedelta(seconds=1))
+
+    response = token_client(raw).get(person_url(alice.person.fin))
+
+    assert response.status_code == 200
+
+
+def test_an_unknown_token_is_not_told_it_expired(alice):
+    response = token_client("not-the-right-key").get(person_url(alice.person.fin))
+
+    assert response.status_code == 401
+    assert "expired" not in response.json()["detail"]
+
+
+# --- rotation -----------------------------------------------------------------------------
+
+ROTATE = "rotate_institution_token"
+
+
+def rotate(prefix: str, *options: str) -> str:
+    # After "--": a prefix made before keys stopped starting with "-" may start with one.
+    return run(ROTATE, *options, "--", prefix)[0]
+
+
+def test_rotation_gives_a_token_with_the_same_institution_scopes_and_rate(alice):
+    old_raw = make_token(MINISTRY, "registry:read", "awards:read")
+    InstitutionToken.objects.update(rate="100/min")
+
+    new_raw = rotate(old_raw[:8])
+
+    assert new_raw != old_raw
+    new = InstitutionToken.objects.get(prefix=new_raw[:8])
+    old = InstitutionToken.objects.get(prefix=old_raw[:8])
+    assert new.institution == old.institution
+    assert new.scopes == old.scopes
+    assert new.rate == "100/min"
+    assert new.rotated_from == old
+    assert token_client(new_raw).get(person_url(alice.person.fin)).status_code == 200
+
+
+def test_the_old_token_works_during_the_grace_period_and_not_after(alice, frozen_now):
+    old_raw = make_token(MINISTRY, "registry:read")
+    new_raw = rotate(old_raw[:8], "--grace-hours", "2")
+
+    frozen_now[0] += dt.timedelta(hours=2) - dt.timedelta(seconds=1)
+    during = token_client(old_raw).get(person_url(alice.person.fin))
+    frozen_now[0] += dt.timedelta(seconds=1)
+    after = token_client(old_raw).get(person_url(alice.person.fin))
+    new = token_client(new_raw).get(person_url(alice.person.fin))
+
+    assert during.status_code == 200
+    assert after.status_code == 401
+    assert "expired" in after.json()["detail"]
+    assert new.status_code == 200
+
+
+def test_the_grace_period_is_a_day_by_default(frozen_now):
+    old_raw = make_token()
+
+    rotate(old_raw[:8])
+
+    old = InstitutionToken.objects.get(prefix=old_raw[:8])
+    assert old.expires_at == frozen_now[0] + dt.timedelta(hours=24)
+
+
+def test_rotation_never_lengthens_the_old_tokens_life(frozen_now):
+    old_raw = make_token()
+    ends_soon = frozen_now[0] + dt.timedelta(hours=1)
+    InstitutionToken.objects.update(expires_at=ends_soon)
+
+    rotate(old_raw[:8], "--grace-hours", "48")
+
+    assert InstitutionToken.objects.get(prefix=old_raw[:8]).expires_at == ends_soon
+
+
+def test_a_rotation_without_grace_ends_the_old_token_at_once(alice):
+    old_raw = make_token(MINISTRY, "registry:read")
+
+    rotate(old_raw[:8], "--grace-hours", "0")
+
+    assert token_client(old_raw).get(person_url(alice.person.fin)).status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_token_is_rotated_once_then_its_successor_is():
+    old_raw = make_token()
+    new_raw = rotate(old_raw[:8])
+
+    with pytest.raises(CommandError, match=new_raw[:8]):
+        rotate(old_raw[:8])
+
+    assert InstitutionToken.objects.count() == 2
+    assert rotate(new_raw[:8])
+
+
+def test_new_keys_never_start_with_a_dash(monkeypatch):
+    keys = iter(["-starts-with-a-dash", "plain-key"])
+    monkeypatch.setattr("secrets.token_urlsafe", lambda _length: next(keys))
+
+    assert InstitutionToken.new_raw_key() == "plain-key"
+
+
+@pytest.mark.django_db
+def test_a_prefix_starting_with_a_dash_can_be_rotated():
+    make_token()
+    InstitutionToken.objects.update(prefix="-Ab12cd3")
+
+    assert rotate("-Ab12cd3")
+    assert InstitutionToken.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_rotating_an_unknown_prefix_is_refused():
+    make_token()
+
+    with pytest.raises(CommandError, match="zzzzzzzz"):
+        rotate("zzzzzzzz")
+
+    assert InstitutionToken.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_rotating_a_revoked_token_is_refused():
+    old_raw = make_token()
+    InstitutionToken.objects.update(revoked_at=timezone.now())
+
+    with pytest.raises(CommandError):
+        rotate(old_raw[:8])
+
+    assert InstitutionToken.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_negative_grace_period_is_refused_and_changes_nothing():
+    old_raw = make_token()
+    before = InstitutionToken.objects.get().expires_at
+
+    with pytest.raises(CommandError):
+        rotate(old_raw[:8], "--grace-hours", "-1")
+
+    assert InstitutionToken.objects.get().expires_at == before
+    assert InstitutionToken.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_prefix_two_tokens_share_is_refused():
+    first = make_token()
+    make_token()
+    # Prefixes are random: make the clash instead of waiting for one.
+    InstitutionToken.objects.update(prefix=first[:8])
+
+    with pytest.raises(CommandError, match="Several"):
+        rotate(first[:8])
+
+    assert InstitutionToken.objects.count() == 2
+
+
+def _administrator(client) -> None:
+    user = User.objects.create_user(username="root", password="x-correct-horse-9",
+                                    role=Role.ADMIN, is_staff=True, is_superuser=True)
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+
+
+@pytest.mark.django_db
+def test_the_back_office_rotates_a_token_and_shows_the_new_key_once(client):
+    old_raw = make_token()
+    old = InstitutionToken.objects.get()
+    _administrator(client)
+
+    response = client.post("/backoffice/accounts/institutiontoken/",
+                           {"action": "rotate", "_selected_action": [old.pk]})
+
+    assert response.status_code == 200
+    new = InstitutionToken.objects.get(rotated_from=old)
+    shown = re.findall(r"<code>([^<]+)</code>", response.content.decode())
+    assert [hash_token(raw) for raw in shown] == [new.key_hash]
+    assert old_raw not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_back_office_refuses_to_rotate_a_revoked_token(client):
+    make_token()
+    InstitutionToken.objects.update(revoked_at=timezone.now())
+    _administrator(client)
+
+    response = client.post("/backoffice/accounts/institutiontoken/",
+                           {"action": "rotate",
+                            "_selected_action": [InstitutionToken.objects.get().pk]},
+                           follow=True)
+
+    assert "revoked" in response.content.decode()
+    assert InstitutionToken.objects.count() == 1
+
+
+# --- throttling ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_a_minute(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"institution": "2/min"}}
+
+
+def test_a_token_over_its_rate_is_told_to_retry_later(alice, two_a_minute):
+    client = token_client(make_token(MINISTRY, "registry:read"))
+
+    answers = [client.get(person_url(alice.person.fin)) for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert 0 < int(answers[2]["Retry-After"]) <= 60
+    assert AccessRecord.objects.count() == 2
+
+
+def test_another_token_is_served_while_one_is_throttled(alice, two_a_minute):
+    busy = token_client(make_token(MINISTRY, "registry:read"))
+    other = token_client(make_token("State Tax Service", "registry:read"))
+    for _ in range(3):
+        busy.get(person_url(alice.person.fin))
+
+    assert other.get(person_url(alice.person.fin)).status_code == 200
+
+
+def test_a_tokens_own_rate_overrides_the_default(alice):
+    client = token_client(make_token(MINISTRY, "registry:read"))
+    InstitutionToken.objects.update(rate="1/min")
+
+    answers = [client.get(person_url(alice.person.fin)).status_code for _ in range(2)]
+
+    assert answers == [200, 429]
+
+
+def test_a_token_under_the_default_rate_is_not_throttled(alice):
+    client = token_client(make_token(MINISTRY, "registry:read"))
+
+    answers = {client.get(person_url(alice.person.fin)).status_code for _ in range(5)}
+
+    assert answers == {200}
+
+
+def test_a_citizens_session_is_not_counted_as_a_token(client, alice, two_a_minute):
+    client.force_login(alice)
+
+    answers = {client.get("/api/v1/me/").status_code for _ in range(4)}
+
+    assert answers == {200}
+
+
+@pytest.mark.django_db
+def test_the_command_sets_a_tokens_own_rate():
+    run(COMMAND, MINISTRY, "--scopes", "registry:read", "--rate", "600/min")
+
+    assert InstitutionToken.objects.get().rate == "600/min"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rate", ["600", "fast", "0/min", "600/fortnight"])
+def test_a_malformed_rate_is_refused_and_nothing_is_created(rate):
+    with pytest.raises(CommandError):
+        run(COMMAND, MINISTRY, "--scopes", "registry:read", "--rate", rate)
+
+    assert not InstitutionToken.objects.exists()

@@ -13,9 +13,10 @@ from dost.accounts.models import User
 from dost.applications.models import Application
 from dost.applications.services import application_submit
 from dost.registry.models import Contribution, EmploymentSpell, Person
+from tests.documents import pdf_bytes
 
 VALID_IBAN = "AZ21NABZ00000000137010001944"
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,12 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from dost.accounts.models import Institution, Role, User
 from dost.audit.models import AccessRecord, Channel, Subject
 from dost.audit.services import access_record
+from dost.registry.models import Person
 from tests.conftest import PASSWORD
 
 ALICE_PHONE = "+994501112233"
@@ -315,13 +317,17 @@ def test_admin_viewing_a_person_is_logged_as_admin(client, administrator, alice)
     assert record.reason
 
 
-def test_admin_person_list_is_not_an_opening(client, administrator, alice):
+def test_admin_person_list_is_logged_as_a_list_not_an_opening(client, administrator, alice):
     client.force_login(administrator)
 
     response = client.get("/backoffice/registry/person/")
 
     assert response.status_code == 200
-    assert not AccessRecord.objects.exists()
+    record = AccessRecord.objects.get()
+    assert record.person == alice.person
+    # The reason names the list, in the citizen's language.
+    with translation.override(alice.person.language):
+        assert str(Person._meta.verbose_name_plural) in record.reason
 
 
 def test_access_records_cannot_be_changed_or_deleted_in_the_admin(client, administrator, alice):

@@ -13,13 +13,22 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dost.accounts.models import InstitutionToken, Scope
+from dost.accounts.models import (
+    EVENT_TYPES_OF_KIND,
+    KNOWN_EVENT_TYPES,
+    InstitutionKind,
+    InstitutionToken,
+    Scope,
+)
 from dost.accounts.services import institution_token_create
 from dost.registry.models import Household, Person
 
 EVENTS_URL = "/api/v1/bridge/events/"
 JUSTICE = "Ministry of Justice"
 TAX = "State Tax Service"
+CIVIL_REGISTRY = "Civil Registry Service"
+MSEC = "Medical-Social Expert Commission"
+LABOUR_INSPECTORATE = "State Labour Inspectorate"
 CHILD_FIN = "2CHD001"
 MOTHER_FIN = "2MAM001"
 FATHER_FIN = "2DAD001"
@@ -61,23 +70,54 @@ def event(event_id: str, type: str, data: dict[str, Any],
             "occurred_on": (occurred_on or today()).isoformat(), "data": data}
 
 
+# ``justice`` and ``tax`` may push every type of event, so that the tests of what an event
+# does need not care who sends it. Real institutions send only their own kinds: those tests
+# use the ``civil_registry``, ``msec`` and ``labour_inspectorate`` tokens, made with the presets.
+
+
 @pytest.fixture
 def justice_token(db) -> tuple[InstitutionToken, str]:
-    return institution_token_create(name=JUSTICE, scopes=[Scope.EVENTS_WRITE])
+    return institution_token_create(name=JUSTICE, scopes=[Scope.EVENTS_WRITE],
+                                    event_types=list(KNOWN_EVENT_TYPES))
 
 
 @pytest.fixture
 def justice(justice_token) -> APIClient:
-    """The civil registry, allowed to push events only."""
+    """An institution allowed to push events (of every type) only."""
     return token_client(justice_token[1])
 
 
 @pytest.fixture
 def tax(db) -> APIClient:
-    """Another institution, allowed to push events and to read awards."""
+    """Another institution, allowed to push events (of every type) and to read awards."""
     _token, raw = institution_token_create(name=TAX,
-                                           scopes=[Scope.EVENTS_WRITE, Scope.AWARDS_READ])
+                                           scopes=[Scope.EVENTS_WRITE, Scope.AWARDS_READ],
+                                           event_types=list(KNOWN_EVENT_TYPES))
     return token_client(raw)
+
+
+@pytest.fixture
+def civil_registry_token(db) -> tuple[InstitutionToken, str]:
+    """Births, deaths (and their annulment) and marriages, as the civil registry reports."""
+    return institution_token_create(
+        name=CIVIL_REGISTRY, scopes=[Scope.EVENTS_WRITE],
+        event_types=list(EVENT_TYPES_OF_KIND[InstitutionKind.CIVIL_REGISTRY]))
+
+
+@pytest.fixture
+def msec_token(db) -> tuple[InstitutionToken, str]:
+    """Disability findings only, as the expert commission makes them."""
+    return institution_token_create(
+        name=MSEC, scopes=[Scope.EVENTS_WRITE],
+        event_types=list(EVENT_TYPES_OF_KIND[InstitutionKind.EXPERT_COMMISSION]))
+
+
+@pytest.fixture
+def labour_inspectorate_token(db) -> tuple[InstitutionToken, str]:
+    """Starts and ends of employment only."""
+    return institution_token_create(
+        name=LABOUR_INSPECTORATE, scopes=[Scope.EVENTS_WRITE],
+        event_types=list(EVENT_TYPES_OF_KIND[InstitutionKind.LABOUR_INSPECTORATE]))
 
 
 @pytest.fixture

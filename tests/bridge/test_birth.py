@@ -35,7 +35,8 @@ def test_birth_is_accepted_with_the_people_touched_and_the_awards_made(justice):
 
     assert response.status_code == 201
     assert response.json() == {"event_id": "birth-1", "status": "accepted",
-                               "people": [MOTHER_FIN, FATHER_FIN, CHILD_FIN], "awards": 1}
+                               "people": [MOTHER_FIN, FATHER_FIN, CHILD_FIN], "awards": 1,
+                               "reasons": [], "review": None}
 
 
 def test_birth_registers_the_child_where_the_mother_lives(justice, mother):

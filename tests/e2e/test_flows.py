@@ -11,6 +11,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.documents import pdf_bytes
 from tests.e2e.harness import E2E, assert_page_ok, url_or_skip
 
 pytestmark = E2E
@@ -159,7 +160,7 @@ def test_citizen_applies_with_a_document_and_follows_the_application(any_page, c
     assert_page_ok(any_page)
 
     labour_book = tmp_path / "labour-book.pdf"
-    labour_book.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    labour_book.write_bytes(pdf_bytes())
     proof.set_input_files(labour_book)
     submit.click()
     expect(any_page.get_by_role("heading", level=1)).to_contain_text("Pension recalculation")

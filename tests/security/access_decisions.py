@@ -1,0 +1,371 @@
+"""Who may reach each route: a declared decision per role, checked by ``test_access_matrix``.
+
+Every route of the URL configuration needs an entry here (or, for the Django
+admin, in the admin tables below): a new page, endpoint or admin model fails
+the suite until its author decides who gets in. The decisions:
+
+- ``allow``: the role gets in (any answer but a refusal, validation errors included);
+- ``refuse``: sign-in page for the anonymous, 403 or 404 for a signed-in role,
+  401 or 403 from the API;
+- ``own``: the role gets in to its own object and is refused another's (citizen A
+  to A's application and not B's; an institution to its own event). The URL is
+  built twice, from the role's object and from the other party's.
+
+A route with objects in its URL names a factory that builds the URL's
+arguments from the objects of a party (see ``tests.security.world``); roles
+that own nothing there are shown the objects of ``subject`` (citizen A).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+
+from tests.security.world import (
+    ADMIN,
+    AGENT,
+    ANONYMOUS,
+    CITIZEN_A,
+    CITIZEN_B,
+    EXPERT,
+    INSTITUTION,
+    ROLES,
+    STAFF,
+    World,
+)
+
+ALLOW = "allow"
+REFUSE = "refuse"
+OWN = "own"
+
+Factory = Callable[[World, str], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Access:
+    decisions: Mapping[str, str]
+    method: str = "GET"
+    kwargs: Factory | None = None
+    query: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    # API routes refuse with 401/403 (404 for another's object), never a sign-in page.
+    api: bool = False
+    subject: str = CITIZEN_A
+
+
+CITIZENS = (CITIZEN_A, CITIZEN_B)
+SIGNED_IN = tuple(role for role in ROLES if role not in {ANONYMOUS, INSTITUTION})
+BACKOFFICE = (STAFF, ADMIN)
+RECORD_READERS = (STAFF, AGENT, ADMIN)
+TWO_FACTOR = (STAFF, AGENT, EXPERT, ADMIN)
+
+
+def decided(*, allow: tuple[str, ...] = (), own: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every role refused except those named."""
+    return {role: ALLOW if role in allow else OWN if role in own else REFUSE for role in ROLES}
+
+
+def public(**options: Any) -> Access:
+    return Access(decided(allow=ROLES), **options)
+
+
+def signed_in(**options: Any) -> Access:
+    return Access(decided(allow=SIGNED_IN), **options)
+
+
+def nobody(**options: Any) -> Access:
+    return Access(decided(), **options)
+
+
+def citizens(**options: Any) -> Access:
+    """The signed-in citizen's own pages, which name no object: there is no one else's to ask."""
+    return Access(decided(allow=CITIZENS), **options)
+
+
+def citizens_own(kwargs: Factory, **options: Any) -> Access:
+    return Access(decided(own=CITIZENS), kwargs=kwargs, **options)
+
+
+def backoffice(**options: Any) -> Access:
+    return Access(decided(allow=BACKOFFICE), **options)
+
+
+# --- object factories: URL arguments from a party's objects ----------------------------------
+
+
+def constant(**kwargs: Any) -> Factory:
+    return lambda world, party: kwargs
+
+
+def fin(world: World, party: str) -> dict[str, Any]:
+    return {"fin": world.people[party].fin}
+
+
+def application(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.applications[party].pk}
+
+
+def application_document(world: World, party: str) -> dict[str, Any]:
+    document = world.documents[party]
+    return {"pk": document.application_id, "document_pk": document.pk}
+
+
+def certificate(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.certificates[party].pk}
+
+
+def certificate_code(world: World, party: str) -> dict[str, Any]:
+    return {"code": world.certificates[party].code}
+
+
+def booking(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.bookings[party].pk}
+
+
+def correction(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.corrections[party].pk}
+
+
+def scan(world: World, party: str) -> dict[str, Any]:
+    assert world.scan is not None
+    return {"pk": world.scan.pk}
+
+
+def event(world: World, party: str) -> dict[str, Any]:
+    return {"event_id": world.events[party].event_id}
+
+
+def held_event(world: World, party: str) -> dict[str, Any]:
+    assert world.held_event is not None
+    return {"pk": world.held_event.pk}
+
+
+def citizen_user(world: World, party: str) -> dict[str, Any]:
+    return {"id": world.users[party].pk}
+
+
+def person_on_site(world: World, party: str) -> dict[str, Any]:
+    return {"content_type_id": ContentType.objects.get_for_model(world.people[party]).pk,
+            "object_id": world.people[party].pk}
+
+
+REASON = "reason=checking+a+claim"
+
+# --- the decisions, by URL name (namespace:name), or by pattern for unnamed routes -----------
+
+DECISIONS: dict[str, Access] = {
+    # Health checks for the load balancer.
+    "healthz": public(),
+    "readyz": public(),
+    "set_language": public(method="POST", data={"language": "en", "next": "/"}),
+    # Sign-in (allauth). Pages of the sign-in flow itself are open; those about the
+    # signed-in account send the anonymous to sign in. Institutions have no session.
+    "account_login": public(),
+    "account_logout": public(),
+    "account_inactive": public(),
+    "account_signup": public(),  # says sign-up is closed: accounts come from the registry
+    "account_reauthenticate": signed_in(),
+    "account_email": signed_in(),
+    "account_email_verification_sent": public(),
+    "account_change_password": signed_in(),
+    "account_set_password": signed_in(),
+    "account_reset_password": public(),
+    "account_reset_password_done": public(),
+    "account_reset_password_from_key": public(kwargs=constant(uidb36="1", key="no-such-key")),
+    "account_reset_password_from_key_done": public(),
+    "account_confirm_email": public(kwargs=constant(key="no-such-key")),
+    # Steps of a sign-in in progress (by code, which is off; by a second factor): with
+    # none, the anonymous are sent to sign in and whoever is signed in to their home.
+    "account_confirm_login_code": signed_in(),
+    "mfa_index": signed_in(),
+    "mfa_authenticate": signed_in(),
+    "mfa_reauthenticate": signed_in(),
+    "mfa_activate_totp": signed_in(),
+    # Only who has a second factor can remove it or see its recovery codes (404 otherwise);
+    # new codes are made after signing in again, by anyone signed in.
+    "mfa_deactivate_totp": Access(decided(allow=TWO_FACTOR)),
+    "mfa_view_recovery_codes": Access(decided(allow=TWO_FACTOR)),
+    "mfa_download_recovery_codes": Access(decided(allow=TWO_FACTOR)),
+    "mfa_generate_recovery_codes": signed_in(),
+    # API: documentation is public; data needs a citizen's session or an institution's token.
+    "schema": public(api=True),
+    "api-docs": public(api=True),
+    "api-redoc": public(api=True),
+    "api-me": Access(decided(allow=CITIZENS), api=True),
+    "api-person": Access(decided(allow=(*RECORD_READERS, INSTITUTION), own=CITIZENS), api=True,
+                         kwargs=fin, query=REASON),
+    "bridge:events": Access(decided(allow=(INSTITUTION,)), api=True, method="POST"),
+    # An institution reads back only its own events: another's event id answers 404.
+    "bridge:event": Access(decided(own=(INSTITUTION,)), api=True, kwargs=event,
+                           subject=INSTITUTION),
+    "bridge:citizen-awards": Access(decided(allow=(INSTITUTION,)), api=True, kwargs=fin,
+                                    query=REASON),
+    # Twilio's delivery reports: only a request signed with our Twilio token gets in.
+    "notifications:twilio-status": nobody(api=True, method="POST"),
+    # Back-office pages.
+    "registry:citizen_search": Access(decided(allow=RECORD_READERS), query="q=Məmmədli"),
+    "registry:citizen_record": Access(decided(allow=RECORD_READERS), kwargs=fin),
+    "entitlements:scan_list": backoffice(),
+    "entitlements:scan_create": backoffice(method="POST"),
+    "entitlements:scan_detail": backoffice(kwargs=scan),
+    "entitlements:scan_resume": backoffice(kwargs=scan, method="POST"),
+    "bridge_review:queue": backoffice(),
+    "bridge_review:event": backoffice(kwargs=held_event),
+    "bridge_review:apply": backoffice(kwargs=held_event, method="POST"),
+    "bridge_review:reject": backoffice(kwargs=held_event, method="POST"),
+    "esocial:staff_applications": backoffice(),
+    "esocial:staff_application": backoffice(kwargs=application),
+    "esocial:staff_application_status": backoffice(kwargs=application, method="POST"),
+    "esocial:staff_application_message": backoffice(kwargs=application, method="POST"),
+    "esocial:staff_application_document": backoffice(kwargs=application_document),
+    "esocial:staff_corrections": backoffice(),
+    "esocial:staff_correction": backoffice(kwargs=correction),
+    "esocial:staff_correction_document": backoffice(kwargs=correction),
+    # The citizen portal: public pages.
+    "esocial:home": public(),
+    "esocial:service_list": public(),
+    "esocial:service_search": public(query="q=pensiya"),
+    "esocial:service_detail": public(kwargs=constant(code="old-age-pension")),
+    "esocial:certificate_verify": public(),
+    # Anyone holding a certificate's code may check it: that is what the code is for.
+    "esocial:certificate_verify_code": public(kwargs=certificate_code),
+    "esocial:pension_calculator": public(),
+    "esocial:wage_calculator": public(),
+    "esocial:opendata_index": public(),
+    "esocial:opendata_csv": public(kwargs=constant(dataset="programme-statistics")),
+    "esocial:opendata_json": public(kwargs=constant(dataset="programme-statistics")),
+    "esocial:opendata_chart": public(kwargs=constant(dataset="programme-statistics")),
+    "esocial:opendata_dataset": public(kwargs=constant(dataset="programme-statistics")),
+    # The citizen portal: the signed-in citizen's own data.
+    "esocial:my_data": citizens(),
+    "esocial:access_log": citizens(),
+    "esocial:my_awards": citizens(),
+    "pensions:capital": citizens(),
+    "esocial:queue_mine": citizens(),
+    "esocial:queue_book": citizens(),
+    "esocial:queue_ticket": citizens_own(booking),
+    "esocial:queue_move": citizens_own(booking),
+    "esocial:queue_cancel": citizens_own(booking, method="POST"),
+    "esocial:certificate_list": citizens(),
+    "esocial:certificate_issue": citizens(method="POST"),
+    "esocial:certificate_download": citizens_own(certificate),
+    "esocial:certificate_revoke": citizens_own(certificate, method="POST"),
+    "esocial:application_list": citizens(),
+    "esocial:application_new": citizens(kwargs=constant(code="pension_recalculation")),
+    "esocial:application_detail": citizens_own(application),
+    "esocial:application_message": citizens_own(application, method="POST"),
+    "esocial:application_withdraw": citizens_own(application, method="POST"),
+    "esocial:application_document": citizens_own(application_document),
+}
+
+# --- the Django admin, as one group --------------------------------------------------------
+#
+# Only administrators get in (the admin lets in ``is_staff`` users, which only
+# administrators are); everyone else is sent to its sign-in page. Each model
+# registered in the admin is declared with what an administrator may do to it:
+# most of the CEIS is read-only there, since it changes through its services.
+
+# Read-only models (and tokens, which are revoked, never deleted) show their change page
+# to an administrator but refuse the add and delete pages.
+NO_ADD_OR_DELETE = frozenset({"changelist", "change", "history", "redirect"})
+EDITABLE = NO_ADD_OR_DELETE | {"add", "delete"}
+ADMIN_MODELS: dict[str, frozenset[str]] = {
+    "auth.group": EDITABLE,
+    "django_celery_beat.periodictask": EDITABLE,
+    "django_celery_beat.clockedschedule": EDITABLE,
+    "django_celery_beat.crontabschedule": EDITABLE,
+    "django_celery_beat.solarschedule": EDITABLE,
+    "django_celery_beat.intervalschedule": EDITABLE,
+    "account.emailaddress": EDITABLE,
+    "mfa.authenticator": EDITABLE,
+    "accounts.user": EDITABLE,
+    "accounts.institution": EDITABLE,
+    "accounts.institutiontoken": NO_ADD_OR_DELETE,
+    "registry.person": NO_ADD_OR_DELETE,
+    "registry.source": EDITABLE,
+    "registry.economicregion": EDITABLE,
+    "registry.region": EDITABLE,
+    "audit.accessrecord": NO_ADD_OR_DELETE,
+    "audit.decisionentry": NO_ADD_OR_DELETE,
+    "audit.decisionbatch": NO_ADD_OR_DELETE,
+    "notifications.smsmessage": NO_ADD_OR_DELETE,
+    "payments.bankrequest": NO_ADD_OR_DELETE,
+    "payments.paymentschedule": NO_ADD_OR_DELETE,
+    "payments.payment": NO_ADD_OR_DELETE,
+    "applications.application": NO_ADD_OR_DELETE,
+}
+
+ADMIN_ONLY = decided(allow=(ADMIN,))
+ADMIN_SITE: dict[str, Access] = {
+    "admin:index": Access(ADMIN_ONLY),
+    "admin:login": public(),
+    # Whoever is not signed in to the admin is sent to its index, which asks them to.
+    "admin:logout": public(method="POST"),
+    "admin:password_change": Access(ADMIN_ONLY),
+    "admin:password_change_done": Access(ADMIN_ONLY),
+    "admin:jsi18n": Access(ADMIN_ONLY),
+    "admin:app_list": Access(ADMIN_ONLY, kwargs=constant(app_label="registry")),
+    # No ModelAdmin declares autocomplete fields, so it refuses every request (403).
+    "admin:autocomplete": nobody(),
+    # "View on site" leads to a model's own page; no model registered here has one (404).
+    "admin:view_on_site": nobody(kwargs=person_on_site),
+    "admin:auth_user_password_change": Access(ADMIN_ONLY, kwargs=citizen_user),
+}
+# The admin's last pattern answers every other address under it: 404 or a sign-in page.
+ADMIN_CATCH_ALL = nobody(kwargs=constant(url="no-such-page/"))
+
+ADMIN_ACTIONS = ("changelist", "add", "history", "delete", "change")
+
+
+def admin_model_routes() -> dict[str, tuple[str, str]]:
+    """URL name (or unnamed pattern's suffix) of each registered model's routes: (model, action)."""
+    routes: dict[str, tuple[str, str]] = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        for action in ADMIN_ACTIONS:
+            routes[f"admin:{info}_{action}"] = (label, action)
+        routes[f"{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/"] = (
+            label, "redirect")
+    return routes
+
+
+def _admin_object(label: str) -> Factory:
+    def kwargs(world: World, party: str) -> dict[str, Any]:
+        # The world's first row will do: the admin decides by the user, not by the row.
+        # With no row at all (payments), the change page sends an administrator to the
+        # index, which still tells "in" from "refused".
+        model = apps.get_model(label)
+        first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+        return {"object_id": str(first if first is not None else 0)}
+
+    return kwargs
+
+
+def admin_declaration(key: str, admin_prefix: str) -> Access | None:
+    """The decision for a route of the admin site, or None when it is not declared."""
+    if key in ADMIN_SITE:
+        return ADMIN_SITE[key]
+    relative = key.removeprefix(admin_prefix)
+    if relative == "(?P<url>.*)$":
+        return ADMIN_CATCH_ALL
+    model_route = admin_model_routes().get(key) or admin_model_routes().get(relative)
+    if model_route is None:
+        return None
+    label, action = model_route
+    if label not in ADMIN_MODELS:
+        return None
+    allowed = action in ADMIN_MODELS[label]
+    needs_object = action not in {"changelist", "add"}
+    return Access(ADMIN_ONLY if allowed else decided(),
+                  kwargs=_admin_object(label) if needs_object else None)
+
+
+def stale_admin_declarations() -> list[str]:
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    return sorted(set(ADMIN_MODELS) - registered)

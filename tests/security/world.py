@@ -1,0 +1,257 @@
+"""One small country with a user of every role and objects of two citizens, built once per module.
+
+The access matrix makes a request per route and role; building this for each of
+them would cost far more than the requests. Everything is set up through the
+services, as users would, inside a transaction the module rolls back at its end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from http.cookies import SimpleCookie
+from unittest.mock import patch
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from dost.accounts.models import Institution, Role, Scope, User
+from dost.accounts.services import citizen_account_create, institution_token_create
+from dost.applications.models import Application, ApplicationDocument
+from dost.applications.services import application_submit
+from dost.audit.models import Channel, Subject
+from dost.audit.services import access_record
+from dost.bridge.models import EventState, EventType, InboundEvent
+from dost.bridge.services import event_receive
+from dost.centres.models import Centre, Service
+from dost.certificates.models import Certificate
+from dost.certificates.services import certificate_issue
+from dost.entitlements.models import Award, ScanRun
+from dost.entitlements.services import entitlements_for_people
+from dost.entitlements.tasks import scan_launch
+from dost.equeue.models import Booking, Slot
+from dost.equeue.services import booking_create, slots_open
+from dost.registry.models import CorrectionRequest, EmploymentSpell, FamilyRelation, Person
+from dost.registry.services import correction_request_create, person_register
+from tests.documents import pdf_bytes
+
+ANONYMOUS = "anonymous"
+CITIZEN_A = "citizen_a"
+CITIZEN_B = "citizen_b"
+STAFF = "staff"
+AGENT = "agent"
+EXPERT = "expert"
+DOCTOR = "doctor"
+EMPLOYER = "employer"
+INSTITUTION = "institution"
+ADMIN = "admin"
+# The institution that owns nothing of what INSTITUTION may reach.
+OTHER_INSTITUTION = "other_institution"
+
+ROLES = (ANONYMOUS, CITIZEN_A, CITIZEN_B, STAFF, AGENT, EXPERT, DOCTOR, EMPLOYER, INSTITUTION,
+         ADMIN)
+# Whose objects a role's own objects are not: "own" routes are tried with both.
+OTHER_PARTY = {CITIZEN_A: CITIZEN_B, CITIZEN_B: CITIZEN_A, INSTITUTION: OTHER_INSTITUTION}
+
+_ROLE_OF_USER = {
+    STAFF: Role.STAFF, AGENT: Role.AGENT, EXPERT: Role.EXPERT, DOCTOR: Role.DOCTOR,
+    EMPLOYER: Role.EMPLOYER, ADMIN: Role.ADMIN,
+}
+VALID_IBAN = "AZ21NABZ00000000137010001944"
+PASSWORD = "correct-horse-battery-9"
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    session_keys: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    institutions: dict[str, Institution] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
+    documents: dict[str, ApplicationDocument] = field(default_factory=dict)
+    certificates: dict[str, Certificate] = field(default_factory=dict)
+    bookings: dict[str, Booking] = field(default_factory=dict)
+    corrections: dict[str, CorrectionRequest] = field(default_factory=dict)
+    awards: dict[str, Award] = field(default_factory=dict)
+    # Life events each institution sent (by party), and one held for staff to review.
+    events: dict[str, InboundEvent] = field(default_factory=dict)
+    held_event: InboundEvent | None = None
+    scan: ScanRun | None = None
+
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def client(self, role: str) -> Client:
+        """A browser signed in as ``role``, and no other cookie; an institution's has its token.
+
+        One client per role for the module: a new client loads the middleware again,
+        which costs more than the request (WhiteNoise indexes every static file).
+        """
+        client = self.clients.get(role)
+        if client is None:
+            headers = ({"Authorization": f"Token {self.tokens[INSTITUTION]}"}
+                       if role == INSTITUTION else None)
+            client = self.clients[role] = Client(headers=headers)
+        # What the last request left (a language, a signed-out session) is forgotten.
+        client.cookies = SimpleCookie()
+        if role in self.session_keys:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.session_keys[role]
+        return client
+
+
+def _signed_in(user: User) -> str:
+    """A stored session of ``user``, as signing in leaves it; returns its key."""
+    session = SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def _citizen(world: World, party: str, *, fin: str, first_name: str, sex: str) -> User:
+    person = person_register(fin=fin, first_name=first_name, last_name="Məmmədli", sex=sex,
+                             birth_date=dt.date(1990, 1, 1), source="justice", region="nasimi",
+                             phone="+99450111223" + str(len(world.people)))
+    user = citizen_account_create(person=person, password=PASSWORD)
+    world.people[party] = person
+    return user
+
+
+def _official(role: str) -> User:
+    user = User.objects.create_user(username=f"matrix-{role}", password=PASSWORD,
+                                    role=_ROLE_OF_USER[role], is_staff=role == ADMIN,
+                                    is_superuser=role == ADMIN)
+    if _ROLE_OF_USER[role] in settings.TWO_FACTOR_ROLES:
+        # So the matrix checks the view's own decision, not the second-factor redirect;
+        # with recovery codes, as setting up the authenticator leaves them.
+        TOTP.activate(user, generate_totp_secret())
+        RecoveryCodes.activate(user)
+    return user
+
+
+def _employ(person: Person) -> None:
+    EmploymentSpell.objects.create(
+        person=person, employer_name="Bakı Tekstil", employer_tin="1234567890",
+        occupation_code="7531", started_on=dt.date(2010, 3, 1), ended_on=None,
+        monthly_wage=Decimal("800"), source_id="labour")
+
+
+def _give_birth(mother: Person, *, fin: str, today: dt.date) -> Award:
+    baby = person_register(fin=fin, first_name="Nərgiz", last_name="Məmmədli", sex="F",
+                           birth_date=today - dt.timedelta(days=2), source="justice",
+                           region="nasimi")
+    FamilyRelation.objects.create(person=baby, relative=mother, kind="parent",
+                                  source_id="justice")
+    entitlements_for_people(people=[mother.pk], on=today)
+    return Award.objects.get(person=mother, basis_person=baby)
+
+
+def _first_slot(today: dt.date) -> Slot:
+    centre = Centre.objects.create(
+        code="matrix-1", name_az="Mərkəz", name_en="Centre", name_ru="Центр",
+        address_az="Ünvan", address_en="Address", address_ru="Адрес", region_id="nasimi",
+        opens_at=dt.time(9), closes_at=dt.time(18))
+    # Tomorrow onwards: today's slots may already be past.
+    slots_open(start=today + dt.timedelta(days=1), days=7, centre=centre)
+    return Slot.objects.filter(centre=centre).order_by("day", "starts_at").first()
+
+
+def build_world() -> World:
+    world = World()
+    today = timezone.localdate()
+    world.users[CITIZEN_A] = _citizen(world, CITIZEN_A, fin="5MTX0A1", first_name="Aygün",
+                                      sex="F")
+    world.users[CITIZEN_B] = _citizen(world, CITIZEN_B, fin="5MTX0B2", first_name="Bahar",
+                                      sex="F")
+    for role in _ROLE_OF_USER:
+        world.users[role] = _official(role)
+    for role, user in world.users.items():
+        world.session_keys[role] = _signed_in(user)
+    for party, name in ((INSTITUTION, "Matrix Ministry"), (OTHER_INSTITUTION, "Other Agency")):
+        token, raw_key = institution_token_create(name=name, scopes=list(Scope.values))
+        world.tokens[party] = raw_key
+        world.institutions[party] = token.institution
+
+    slot = _first_slot(today)
+    service = Service.objects.filter(bookable=True, active=True).order_by("pk").first()
+    assert service is not None, "the catalogue has no bookable service"
+    for party, baby_fin in ((CITIZEN_A, "5MTXBA1"), (CITIZEN_B, "5MTXBB2")):
+        person = world.people[party]
+        user = world.users[party]
+        _employ(person)
+        # An award gives the person an SMS, a bank request and a decision in the log too.
+        world.awards[party] = _give_birth(person, fin=baby_fin, today=today)
+        # Who may download a certificate is the question here, not how it looks: rendering
+        # with WeasyPrint would take a good part of the whole matrix's time.
+        with patch("dost.certificates.services._render_pdf", return_value=pdf_bytes()):
+            world.certificates[party] = certificate_issue(person=person,
+                                                          kind="employment_record",
+                                                          language="en")
+        application = application_submit(
+            person=person, type_code="pension_recalculation",
+            data={"reason": "service_missing", "details": "A job is missing."},
+            files={"document_service_record": SimpleUploadedFile(
+                "labour-book.pdf", pdf_bytes(), content_type="application/pdf")},
+            submitted_by=user)
+        world.applications[party] = application
+        world.documents[party] = application.documents.get()
+        world.corrections[party] = correction_request_create(
+            person=person, fact="bank_account", proposed_value=VALID_IBAN,
+            document=SimpleUploadedFile("bank.pdf", pdf_bytes(), content_type="application/pdf"))
+        world.bookings[party] = booking_create(person_id=person.pk, service_id=service.pk,
+                                               slot_id=slot.pk)
+    world.scan = scan_launch(on=today)
+    _send_events(world, today=today)
+    _admin_rows(world)
+    return world
+
+
+def _admin_rows(world: World) -> None:
+    """A row for each admin model the rest leaves empty, so its change page shows one."""
+    staff = world.users[STAFF]
+    access_record(person_id=world.people[CITIZEN_A].pk, actor_id=staff.pk,
+                  channel=Channel.BACKOFFICE, what=Subject.REGISTRY_RECORD,
+                  reason="Checking a claim")
+    EmailAddress.objects.create(user=staff, email="staff@dost.example.az", primary=True)
+    Group.objects.create(name="Matrix reviewers")
+    every_day = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    PeriodicTask.objects.create(name="matrix", task="matrix.noop", interval=every_day)
+    CrontabSchedule.objects.create(minute="0", hour="3")
+    SolarSchedule.objects.create(event="sunrise", latitude=40.4, longitude=49.9)
+    ClockedSchedule.objects.create(clocked_time=timezone.now())
+
+
+def _send_events(world: World, *, today: dt.date) -> None:
+    for party, citizen, event_id in ((INSTITUTION, CITIZEN_A, "matrix-a"),
+                                     (OTHER_INSTITUTION, CITIZEN_B, "matrix-b")):
+        world.events[party], _created = event_receive(
+            institution=world.institutions[party], event_id=event_id,
+            type=EventType.EMPLOYMENT_START, occurred_on=today - dt.timedelta(days=10),
+            data={"fin": world.people[citizen].fin, "employer_name": "Gəncə Şərab",
+                  "employer_tin": "5555555555", "occupation_code": "2411",
+                  "monthly_wage": Decimal("950.00")})
+    # A death reported years after the day is unusual: held until staff have checked it.
+    late = person_register(fin="5MTXD01", first_name="Rauf", last_name="Məmmədli", sex="M",
+                           birth_date=dt.date(1950, 5, 5), source="justice", region="nasimi")
+    world.held_event, _created = event_receive(
+        institution=world.institutions[INSTITUTION], event_id="matrix-late-death",
+        type=EventType.DEATH, occurred_on=today - dt.timedelta(days=3 * 365),
+        data={"fin": late.fin})
+    assert world.held_event.state == EventState.HELD
