@@ -21,3 +21,5 @@ urlpatterns = [
     path("pensions/", include("pensions.urls")),
     path("", include("esocial.urls")),
 ]
+
+handler404 = "dost.views.not_found"

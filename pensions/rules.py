@@ -69,7 +69,8 @@ WHERE r.kind = 'parent' AND p.sex = 'F' AND p.death_date IS NULL
   AND {population}
   AND NOT EXISTS (SELECT 1 FROM entitlements_award a
                   WHERE a.benefit = 'childbirth_allowance' AND a.person_id = p.id
-                    AND a.basis_person_id = c.id)
+                    AND a.basis_person_id = c.id
+                  OFFSET 0)  -- a per-person probe (see dost.entitlements.rules)
 """
 
 _REPLACEABLE = ", ".join(f"'{benefit}'" for benefit in REPLACEABLE_PENSIONS)
@@ -102,7 +103,8 @@ FROM (
       AND r.reached_on <= %(on)s
       AND NOT EXISTS (SELECT 1 FROM entitlements_award w
                       WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
-                        AND w.basis_person_id IS NULL)
+                        AND w.basis_person_id IS NULL
+                      OFFSET 0)  -- a per-person probe (see dost.entitlements.rules)
       -- A disability or survivor's pensioner moves to the old-age pension only when it
       -- is higher: pensions.old_age_transition decides that, comparing the two amounts.
       AND NOT {holds_replaceable_pension("p.id")}

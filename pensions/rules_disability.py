@@ -174,7 +174,8 @@ candidates AS (
       -- This finding's period is awarded already, or a later one is.
       AND NOT EXISTS (SELECT 1 FROM entitlements_award w
                       WHERE w.person_id = e.person_id AND w.benefit = 'disability_pension'
-                        AND w.basis_person_id IS NULL AND w.period_start >= e.period_start)
+                        AND w.basis_person_id IS NULL AND w.period_start >= e.period_start
+                      OFFSET 0)  -- a per-person probe (see dost.entitlements.rules)
     -- OFFSET 0 keeps PostgreSQL from merging this selection into the outer query: the
     -- capital below is computed only for the people who pass the tests above.
     OFFSET 0

@@ -118,7 +118,8 @@ FROM (
            OR k.children_with_disability > 0)
       AND NOT EXISTS (SELECT 1 FROM entitlements_award w
                       WHERE w.benefit = 'old_age_pension' AND w.person_id = p.id
-                        AND w.basis_person_id IS NULL)
+                        AND w.basis_person_id IS NULL
+                      OFFSET 0)  -- a per-person probe (see dost.entitlements.rules)
     -- OFFSET 0 keeps PostgreSQL from merging this selection into the outer query: the
     -- cheap tests above then run first, and the capital below is computed only for
     -- the people who pass them, not for everyone of the age.

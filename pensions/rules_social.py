@@ -114,10 +114,11 @@ def _no_award_from(benefit: str, person: str, basis: str, start: str) -> str:
     """No period of the right (``benefit`` to ``person`` on the basis of ``basis``) starts
     on or after ``start``: a re-run offers nothing, and a period already ended by a later
     one is never offered again."""
+    # OFFSET 0 keeps the look-up a per-person index probe (see dost.entitlements.rules).
     return f"""NOT EXISTS (SELECT 1 FROM entitlements_award w
                        WHERE w.person_id = {person} AND w.benefit = '{benefit}'
                          AND w.basis_person_id IS NOT DISTINCT FROM {basis}
-                         AND w.period_start >= {start})"""  # noqa: S608
+                         AND w.period_start >= {start} OFFSET 0)"""  # noqa: S608
 
 
 def _draws_labour_pension(person: str) -> str:
@@ -126,7 +127,7 @@ def _draws_labour_pension(person: str) -> str:
     return f"""EXISTS (SELECT 1 FROM entitlements_award h
                    WHERE h.person_id = {person} AND h.benefit IN ({_LABOUR_PENSIONS})
                      AND h.status = 'awarded'
-                     AND (h.period_end IS NULL OR h.period_end >= %(on)s))"""  # noqa: S608
+                     AND (h.period_end IS NULL OR h.period_end >= %(on)s) OFFSET 0)"""  # noqa: S608
 
 
 def _law_dates(*names: str) -> list[dt.date]:
@@ -177,7 +178,8 @@ WITH deceased AS (
       -- One benefit per death, whoever received it.
       AND NOT EXISTS (SELECT 1 FROM entitlements_award f
                       WHERE f.basis_person_id = d.id AND f.benefit IN ({_FUNERAL_BENEFITS})
-                        AND f.status <> 'annulled')
+                        AND f.status <> 'annulled'
+                      OFFSET 0)  -- a per-person probe (see dost.entitlements.rules)
 ),
 relatives AS (
     SELECT d.id AS deceased_id, s.id AS person_id, 'spouse' AS relation, 1 AS closeness,
@@ -590,7 +592,8 @@ CROSS JOIN LATERAL (
 WHERE s.starts <= %(on)s
   AND NOT EXISTS (SELECT 1 FROM entitlements_award o
                   WHERE o.person_id = b.id AND o.benefit = 'loss_of_breadwinner_benefit'
-                    AND o.basis_person_id <> b.deceased_id AND o.status <> 'annulled')
+                    AND o.basis_person_id <> b.deceased_id AND o.status <> 'annulled'
+                  OFFSET 0)  -- a per-person probe (see dost.entitlements.rules)
   AND {_no_award_from("loss_of_breadwinner_benefit", "b.id", "b.deceased_id",
                       "lp.period_start")}
 """  # noqa: S608

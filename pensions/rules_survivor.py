@@ -239,7 +239,8 @@ offers AS (
       AND NOT EXISTS (SELECT 1 FROM entitlements_award a
                       WHERE a.benefit = 'survivor_pension' AND a.basis_person_id = x.deceased_id
                         AND a.period_start = x.starts_on AND a.status <> 'annulled'
-                        AND (a.facts ->> 'dependants')::int <> x.dependants)
+                        AND (a.facts ->> 'dependants')::int <> x.dependants
+                      OFFSET 0)  -- a per-person probe (see dost.entitlements.rules)
 ),
 -- A safety net for the exclusion of two labour pensions at once: whatever happens,
 -- one deceased's periods per person and statement, the highest latest share.

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dost.accounts.models import Institution, InstitutionToken, User
 from dost.accounts.services import ROTATION_GRACE_DEFAULT, institution_token_rotate
+from dost.audit.admin_mixins import ListAccessLogMixin
 from dost.errors import DomainError
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ListAccessLogMixin, BaseUserAdmin):
+    # A citizen's login is their FIN, shown with their name: the list is their data.
     list_display = ["username", "role", "first_name", "last_name", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["person"]

@@ -170,7 +170,10 @@ class Award(models.Model):
             models.CheckConstraint(condition=Q(arrears__gte=0), name="award_arrears_gte_0"),
         ]
         indexes = [
-            models.Index(fields=["benefit", "basis_person"], name="award_basis_idx",
+            # Basis person first: with the benefit first, a rule's "already awarded to this
+            # person?" look-up, planned on statistics taken before its benefit had rows,
+            # walked every award of the benefit for each candidate (a 1 s chunk took 12 s).
+            models.Index(fields=["basis_person", "benefit"], name="award_basis_benefit_idx",
                          condition=Q(basis_person__isnull=False)),
             models.Index(fields=["scan_run"], name="award_scan_idx",
                          condition=Q(scan_run__isnull=False)),

@@ -20,6 +20,13 @@ the better one, and the engine ends what it replaces the day before it starts.
 person (survivor's pensions, funeral grants): if the civil registry annuls the
 death, they are annulled.
 
+A rule's look-ups of awards ("already awarded?", "drawing a labour pension?") end
+in ``OFFSET 0``, which keeps each one a probe of the person's (or basis person's)
+awards by index. Without it PostgreSQL turns them into joins planned on the
+statistics of the award table, which a first scan outgrows within minutes: with
+none yet of the rule's own benefit, it took the benefit's awards for one row and
+compared every candidate with every one of them (a 1 s chunk took 16 s, 1M people).
+
 ``wake_sql`` lets a scan after a completed one look only at who may have
 changed (see ``dost.entitlements.incremental``). It selects a column ``id``
 of the people who may become entitled by the passage of time alone between

@@ -1,22 +1,35 @@
-"""Delivery reports posted by Twilio."""
+"""Delivery reports posted by Twilio.
+
+A DRF view so that the API's schema documents it like every other answer the API
+gives; it takes no token or session: Twilio's signature over the form is its credential.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from twilio.request_validator import RequestValidator
 
+from dost.api_errors import MALFORMED, CodedErrorSerializer, ErrorSerializer
 from dost.http import client_ip
 from dost.notifications.services import sms_record_delivery_report
 
 logger = logging.getLogger(__name__)
 
 
-def _signed_by_twilio(request: HttpRequest) -> bool:
+def _signed_by_twilio(request: HttpRequest, form: dict) -> bool:
     """Whether the request carries a valid ``X-Twilio-Signature``.
 
     The URL must be the one Twilio called: behind a proxy that terminates TLS,
@@ -28,23 +41,65 @@ def _signed_by_twilio(request: HttpRequest) -> bool:
     if not auth_token or not signature:
         return False
     return RequestValidator(auth_token).validate(
-        request.build_absolute_uri(), request.POST, signature
+        request.build_absolute_uri(), form, signature
     )
 
 
-@csrf_exempt  # Twilio cannot send a CSRF token; the signature authenticates the request.
-@require_POST
-def twilio_status(request: HttpRequest) -> HttpResponse:
-    if not _signed_by_twilio(request):
-        logger.warning(
-            "Refused an unsigned or wrongly signed Twilio report from %s",
-            client_ip(request),
+class DeliveryReportSerializer(serializers.Serializer):
+    """The fields of Twilio's status callback the project reads (Twilio sends more)."""
+
+    MessageSid = serializers.CharField(help_text=_("Twilio's id of the message"))
+    MessageStatus = serializers.CharField(help_text=_("queued, sent, delivered, undelivered, "
+                                                      "failed, ..."))
+    ErrorCode = serializers.CharField(required=False, help_text=_("when it failed"))
+
+
+class TwilioStatusView(APIView):
+    """A delivery report from Twilio; only a request Twilio signed changes anything."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+    parser_classes = [FormParser]
+
+    @extend_schema(
+        summary="SMS delivery report (Twilio's status callback)",
+        description=(
+            "Twilio posts the status of a message it was given. The request must carry a "
+            "valid X-Twilio-Signature over the address and the form; a report of a message "
+            "the project does not know is answered 200 all the same, since an error would "
+            "only make Twilio retry."
+        ),
+        request={"application/x-www-form-urlencoded": DeliveryReportSerializer},
+        parameters=[OpenApiParameter("X-Twilio-Signature", OpenApiTypes.STR,
+                                     location=OpenApiParameter.HEADER, required=True,
+                                     description="Twilio's signature of the request")],
+        responses={
+            200: OpenApiResponse(description="recorded (or unknown, and ignored)"),
+            400: MALFORMED,
+            403: OpenApiResponse(ErrorSerializer, description="not signed by Twilio"),
+            405: OpenApiResponse(ErrorSerializer, description="only POST is answered"),
+            413: OpenApiResponse(CodedErrorSerializer,
+                                 description="the body is over the size limit; it is not read"),
+            415: OpenApiResponse(ErrorSerializer, description="the body is not a form"),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        form = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
+        if not _signed_by_twilio(request._request, form):
+            logger.warning(
+                "Refused an unsigned or wrongly signed Twilio report from %s",
+                client_ip(request._request),
+            )
+            raise PermissionDenied(_("The report is not signed by Twilio."))
+        sms_record_delivery_report(
+            provider_id=form.get("MessageSid", ""),
+            provider_status=form.get("MessageStatus", ""),
+            error_code=form.get("ErrorCode", ""),
         )
-        return HttpResponseForbidden()
-    sms_record_delivery_report(
-        provider_id=request.POST.get("MessageSid", ""),
-        provider_status=request.POST.get("MessageStatus", ""),
-        error_code=request.POST.get("ErrorCode", ""),
-    )
-    # 200 even for an unknown message: an error would only make Twilio retry.
-    return HttpResponse(status=200)
+        # 200 even for an unknown message: an error would only make Twilio retry.
+        return Response(status=status.HTTP_200_OK)
+
+
+twilio_status = TwilioStatusView.as_view()

@@ -23,7 +23,14 @@ from werkzeug.test import TestResponse
 
 from dost.accounts.models import Scope
 from dost.registry.api import EXAMPLE_FIN
-from tests.api.openapi import CONFORMANCE, OPERATIONS, Callers, callers_of, documented_response
+from tests.api.openapi import (
+    CONFORMANCE,
+    OPERATIONS,
+    Callers,
+    callers_of,
+    documented_response,
+    schema,
+)
 
 
 def operations(border_case: str, applies: Any = lambda operation: True) -> list[Any]:
@@ -38,6 +45,15 @@ def operations(border_case: str, applies: Any = lambda operation: True) -> list[
 
 def has_token_callers(operation: APIOperation) -> bool:
     return callers_of(operation)[0] is not None
+
+
+def needs_credentials(operation: APIOperation) -> bool:
+    return callers_of(operation) != (None, False)
+
+
+def takes_json(operation: APIOperation) -> bool:
+    body = schema.raw_schema["paths"][operation.path][operation.method].get("requestBody", {})
+    return "application/json" in body.get("content", {})
 
 
 def has_path_parameters(operation: APIOperation) -> bool:
@@ -92,7 +108,7 @@ def json_body(operation: APIOperation) -> dict[str, Any]:
     return {"data": SOME_JSON, "content_type": "application/json"}
 
 
-@pytest.mark.parametrize("operation", operations("no_credentials"))
+@pytest.mark.parametrize("operation", operations("no_credentials", needs_credentials))
 def test_a_request_without_credentials_is_refused_as_documented(callers, operation):
     response = send(operation, **json_body(operation))
 
@@ -135,7 +151,7 @@ def test_an_overlong_path_segment_is_refused_as_documented(callers, operation):
     assert_documented(operation, response)
 
 
-@pytest.mark.parametrize("operation", operations("unsupported_media_type", takes_a_body))
+@pytest.mark.parametrize("operation", operations("unsupported_media_type", takes_json))
 def test_a_body_of_an_unsupported_media_type_is_refused_as_documented(callers, operation):
     response = send(operation, credentials=some_credentials(callers, operation),
                     data=b"event_id: border-1", content_type="text/plain")
@@ -144,7 +160,7 @@ def test_a_body_of_an_unsupported_media_type_is_refused_as_documented(callers, o
     assert_documented(operation, response)
 
 
-@pytest.mark.parametrize("operation", operations("body_too_large", takes_a_body))
+@pytest.mark.parametrize("operation", operations("body_too_large", takes_json))
 def test_a_body_over_the_limit_is_refused_as_documented(callers, operation):
     padding = "x" * django_settings.MAX_BODY_BYTES
     response = send(operation, credentials=some_credentials(callers, operation),
@@ -155,7 +171,7 @@ def test_a_body_over_the_limit_is_refused_as_documented(callers, operation):
     assert_documented(operation, response)
 
 
-@pytest.mark.parametrize("operation", operations("malformed_json", takes_a_body))
+@pytest.mark.parametrize("operation", operations("malformed_json", takes_json))
 def test_a_body_that_is_not_json_is_refused_as_documented(callers, operation):
     response = send(operation, credentials=some_credentials(callers, operation),
                     data=b'{"event_id": ', content_type="application/json")
@@ -186,4 +202,25 @@ def test_too_many_requests_with_one_token_are_refused_as_documented(callers, ope
 
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
+    assert_documented(operation, response)
+
+
+@pytest.mark.parametrize("operation", operations("unsigned_report",
+                                                 lambda op: not needs_credentials(op)))
+def test_an_open_operation_refuses_an_unsigned_request_as_documented(callers, operation):
+    response = send(operation, data=b"MessageSid=SM1&MessageStatus=delivered",
+                    content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 403
+    assert_documented(operation, response)
+
+
+@pytest.mark.parametrize("operation", operations("form_body_too_large",
+                                                 lambda op: not needs_credentials(op)))
+def test_an_open_operation_refuses_a_body_over_the_limit_as_documented(callers, operation):
+    padding = "x" * django_settings.MAX_BODY_BYTES
+    response = send(operation, data=f"MessageSid={padding}".encode(),
+                    content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 413
     assert_documented(operation, response)

@@ -136,3 +136,17 @@ def test_login_page_labels_its_fields(client):
     assert '<label for="id_password">' in body
     assert 'id="id_login"' in body
     assert 'id="id_password"' in body
+
+
+def test_an_unknown_address_under_the_api_answers_json(client):
+    response = client.get("/api/v1/registry/persons/a/b/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_an_unknown_page_of_the_site_answers_the_site_page(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

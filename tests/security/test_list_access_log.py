@@ -167,6 +167,16 @@ def test_admin_outbox_list_logs_the_citizens_messaged(client, administrator, ali
     assert len(records_of(alice.person)) == 1
 
 
+def test_admin_user_list_logs_the_citizens_whose_logins_it_shows(client, administrator,
+                                                                 alice, bob):
+    client.force_login(administrator)
+
+    client.get(reverse("admin:accounts_user_changelist"))
+
+    assert len(records_of(alice.person)) == 1
+    assert len(records_of(bob.person)) == 1
+
+
 def test_an_empty_admin_list_writes_nothing(client, administrator, db):
     client.force_login(administrator)
 
