@@ -39,8 +39,9 @@ def today() -> dt.date:
 
 
 def token_client(raw: str) -> APIClient:
+    # Answers in English, which the assertions read; the site's default is Azerbaijani.
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 

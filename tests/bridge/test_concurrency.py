@@ -8,7 +8,6 @@ import time
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 
 from dost.accounts.models import Scope
 from dost.accounts.services import institution_token_create
@@ -17,29 +16,9 @@ from dost.bridge.models import InboundEvent
 from dost.entitlements.models import Award
 from dost.registry.models import Person
 from tests.bridge.conftest import CHILD_FIN, JUSTICE, MOTHER_FIN, today
+from tests.concurrency import in_thread, someone_waits_on_a_lock
 
 WAIT_SECONDS = 10
-
-
-def someone_waits_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0] > 0
-
-
-def in_thread(target, results: list[Any]) -> threading.Thread:
-    def run() -> None:
-        try:
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.db import connection, connections
 from django.urls import reverse
 
 from dost.accounts.models import Role, Scope, User
@@ -33,6 +32,7 @@ from tests.bridge.conftest import (
     today,
     token_client,
 )
+from tests.concurrency import in_thread, someone_waits_on_a_lock
 from tests.conftest import PASSWORD
 
 YOUNG_MOTHER_FIN = "4MUM012"
@@ -374,27 +374,6 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, held_birth):
 
 
 # --- two officers at once -------------------------------------------------------------------
-
-
-def someone_waits_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0] > 0
-
-
-def in_thread(target, results: list[Any]) -> threading.Thread:
-    def run() -> None:
-        try:
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -110,8 +110,15 @@ def test_fins_an_institution_sends_are_documented_with_the_fin_pattern(client):
     assert component(document, "DeathData")["properties"]["fin"].get("pattern") == FIN_PATTERN
 
 
+def open_to_anyone(operation: dict) -> bool:
+    """An operation whose credential is in the request itself (Twilio's signature)."""
+    return operation.get("security") in (None, [], [{}])
+
+
 def test_every_operation_documents_the_refusal_of_a_missing_token(client):
     for path, method, operation in operations(schema(client)):
+        if open_to_anyone(operation):
+            continue
         refusal = operation["responses"].get("401", {})
         assert "application/json" in refusal.get("content", {}), (method, path)
 
@@ -138,3 +145,12 @@ def vague_refusals(document: dict) -> set[tuple[str, str, str]]:
 
 def test_every_refusal_is_documented_with_the_shape_of_its_body(client):
     assert vague_refusals(schema(client)) == set()
+
+
+def test_an_operation_open_to_anyone_documents_the_refusal_of_an_unsigned_request(client):
+    opened = [(path, operation) for path, _method, operation in operations(schema(client))
+              if open_to_anyone(operation)]
+
+    assert [path for path, _operation in opened] == ["/api/v1/notifications/twilio/status/"]
+    for _path, operation in opened:
+        assert "application/json" in operation["responses"]["403"]["content"]

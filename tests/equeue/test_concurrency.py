@@ -8,41 +8,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 from django.utils import translation
 from django.utils.translation import gettext
 
 from dost.equeue import services
 from dost.equeue.models import Booking, Slot
 from dost.errors import DomainError
+from tests.concurrency import in_thread, someone_waits_on_a_lock
 from tests.equeue.conftest import TUESDAY, fill, slot_at
 
 WAIT_SECONDS = 10
 race = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def someone_waits_on_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'")
-        return cursor.fetchone()[0] > 0
-
-
-def in_thread(target: Callable[[], Any], results: list[Any],
-              start: threading.Barrier | None = None) -> threading.Thread:
-    def run() -> None:
-        try:
-            if start is not None:
-                start.wait(WAIT_SECONDS)
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def booking_for(person_id: int, service_id: int, slot_id: int) -> Callable[[], Booking]:
