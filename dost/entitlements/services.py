@@ -30,7 +30,10 @@ from dost.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 100_000
+# People per chunk of a full scan. Each chunk repeats a rule's fixed costs (its look-ups
+# of relatives, its plan); 200,000 halves them against 100,000 (a 1M first scan: 62.8 s
+# to 58.6 s) and still gives every worker of a 10M scan fifty chunks per rule.
+CHUNK_SIZE = 200_000
 
 # A slice of the population for one chunk: an id range [lo, hi), or a list of people.
 _Slice = tuple[int | None, int | None, list[int] | None]
