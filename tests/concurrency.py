@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,14 @@ def someone_waits_on_a_lock() -> bool:
         cursor.execute("SELECT count(*) FROM pg_stat_activity "
                        "WHERE datname = current_database() AND wait_event_type = 'Lock'")
         return cursor.fetchone()[0] > 0
+
+
+def someone_comes_to_wait_on_a_lock(seconds: float = WAIT_SECONDS) -> bool:
+    """Whether, within ``seconds``, a session comes to wait for a lock another holds."""
+    deadline = time.monotonic() + seconds
+    while not someone_waits_on_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return someone_waits_on_a_lock()
 
 
 def in_thread(target: Callable[[], Any], results: list[Any],

@@ -28,11 +28,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dost.accounts.models import Institution, User
 from dost.audit.decisions import decision_record
 from dost.audit.models import DecisionKind, Subject, channel_for_role
-from dost.audit.services import access_record
+from dost.audit.services import access_records_for_list
 from dost.bridge.models import EventState, EventType, InboundEvent
 from dost.bridge.plausibility import (
     Check,
@@ -217,20 +218,19 @@ def event_review_reject(*, event: InboundEvent, actor: User, reason: str) -> Inb
     return locked
 
 
-def held_events_seen(*, events: Iterable[InboundEvent], actor: User,
+def held_events_seen(*, people: Iterable[Person], actor: User,
                      ip_address: str | None) -> None:
-    """Log that staff saw the registry data of the people the events name (one record each).
+    """Log that staff saw the registry data of the people held events name.
 
     The review pages show those people's names, dates of birth and the facts
-    reported about them: each citizen sees the look in their access log.
+    reported about them: each citizen sees the look in their access log, in
+    their own language (one record each, one statement).
     """
-    fins = {fin for event in events for fin in event_fins(event)}
-    people = Person.objects.filter(fin__in=fins).values_list("pk", flat=True)
-    for person_id in sorted(people):
-        access_record(person_id=person_id, actor_id=actor.pk,
-                      channel=channel_for_role(actor.role), what=Subject.REGISTRY_RECORD,
-                      reason=_("Review of a reported life event held for checking"),
-                      ip_address=ip_address)
+    access_records_for_list(
+        person_ids=(person.pk for person in people), actor_id=actor.pk,
+        channel=channel_for_role(actor.role), what=Subject.REGISTRY_RECORD,
+        reason=gettext_lazy("Review of a reported life event held for checking"),
+        ip_address=ip_address)
 
 
 def _held_for_review(event: InboundEvent) -> InboundEvent:

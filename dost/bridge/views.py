@@ -111,8 +111,8 @@ def held_event_list(request: HttpRequest) -> HttpResponse:
     """The queue: events held for review, the oldest first, each with its decision forms."""
     page = Paginator(held_events(), PAGE_SIZE).get_page(request.GET.get("page"))
     events = list(page)
-    held_events_seen(events=events, actor=request.user, ip_address=client_ip(request))
     people = people_named(events)
+    held_events_seen(people=people.values(), actor=request.user, ip_address=client_ip(request))
     return render(request, "bridge/held_events.html", {
         "page": page, "shown": [_shown(event, people) for event in events],
     })
@@ -120,8 +120,9 @@ def held_event_list(request: HttpRequest) -> HttpResponse:
 
 def _render_event(request: HttpRequest, event: InboundEvent, *, status: int = 200,
                   **forms_bound: forms.Form) -> HttpResponse:
-    held_events_seen(events=[event], actor=request.user, ip_address=client_ip(request))
-    shown = _shown(event, people_named([event]), **forms_bound)
+    people = people_named([event])
+    held_events_seen(people=people.values(), actor=request.user, ip_address=client_ip(request))
+    shown = _shown(event, people, **forms_bound)
     # A refusal of a decision on an event someone else has just reviewed: its forms
     # are gone from the page, so the refusal is said above it.
     refusals = [error for form in forms_bound.values() for error in form.non_field_errors()]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -32,7 +31,7 @@ from tests.bridge.conftest import (
     today,
     token_client,
 )
-from tests.concurrency import in_thread, someone_waits_on_a_lock
+from tests.concurrency import in_thread, someone_comes_to_wait_on_a_lock
 from tests.conftest import PASSWORD
 
 YOUNG_MOTHER_FIN = "4MUM012"
@@ -409,10 +408,7 @@ def test_two_officers_applying_at_once_apply_only_once(make_person, monkeypatch)
         assert applying.wait(WAIT_SECONDS)
         second = in_thread(lambda: event_review_apply(event=held, actor=second_officer),
                            second_results)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not someone_waits_on_a_lock() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert someone_waits_on_a_lock(), "the second officer should wait for the first"
+        assert someone_comes_to_wait_on_a_lock(), "the second officer should wait for the first"
     finally:
         release.set()
         first.join(WAIT_SECONDS)
