@@ -101,6 +101,7 @@ class DecisionKind(models.TextChoices):
     APPLICATION = "application", _("decision on an application")
     CORRECTION = "correction", _("decision on a reported wrong fact")
     HOLD = "hold", _("payment held")
+    EVENT_REVIEW = "event_review", _("decision on a life event held for review")
 
 
 def _statement_time() -> models.Func:

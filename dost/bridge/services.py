@@ -257,7 +257,7 @@ def _review_decision_record(event: InboundEvent) -> None:
                else Person.objects.filter(fin__in=event_fins(event)).order_by("pk")
                .values_list("pk", flat=True).first())
     decision_record(
-        kind=DecisionKind.CORRECTION, subject=f"event:{event.type}",
+        kind=DecisionKind.EVENT_REVIEW, subject=f"event:{event.type}",
         decided_by=f"official:{event.reviewed_by_id}", person_id=subject,
         details={"event": event.pk, "institution": event.institution.code,
                  "event_id": event.event_id, "status": event.state,

@@ -578,3 +578,26 @@ def test_a_finding_made_five_years_before_it_is_reported_is_applied(justice, mot
     response = post(justice, finding("msec-1", MOTHER_FIN, anniversary(today(), -5)))
 
     assert response.status_code == 201, response.content
+
+
+# The 2011 amendment (marriage age 18 for women too), on both sides of its first day.
+FAMILY_CODE_2011 = dt.date(2011, 12, 1)
+
+
+@pytest.mark.parametrize(("married", "held"), [
+    (FAMILY_CODE_2011 - dt.timedelta(days=1), False),
+    (FAMILY_CODE_2011, True),
+])
+def test_a_woman_of_17_needs_the_authoritys_lowering_from_the_2011_amendment_on(
+        justice, make_person, married, held):
+    make_person(fin="4BRD001", birth_date=born(17, married))
+    adult(make_person, "4GRM001", "M")
+
+    response = post(justice, marriage("m-1", "4BRD001", "4GRM001", married))
+
+    if held:
+        assert_held(response, "marriage_age_lowered")
+        assert not FamilyRelation.objects.exists()
+    else:
+        assert response.status_code == 201, response.content
+        assert FamilyRelation.objects.filter(kind="spouse").count() == 2

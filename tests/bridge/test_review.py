@@ -177,7 +177,7 @@ def test_staff_applying_a_held_birth_registers_the_child_and_pays_the_mother(
 def test_an_application_is_a_decision_in_the_log(charlie, held_birth, young_mother):
     event_review_apply(event=held_birth, actor=charlie, note="checked")
 
-    entry = DecisionEntry.objects.get(kind="correction", subject="event:birth")
+    entry = DecisionEntry.objects.get(kind="event_review", subject="event:birth")
     assert (entry.person_id, entry.decided_by) == (young_mother.pk, f"official:{charlie.pk}")
     assert entry.details["status"] == "applied"
     assert entry.details["held_for"] == ["mother_young"]
@@ -200,7 +200,7 @@ def test_staff_rejecting_with_a_reason_applies_nothing_and_the_institution_reads
     assert body["review"]["reason"] == "The mother's FIN was mistyped; the ward will send it again."
     assert not Person.objects.filter(fin=CHILD_FIN).exists()
     assert not Award.objects.exists()
-    entry = DecisionEntry.objects.get(kind="correction", subject="event:birth")
+    entry = DecisionEntry.objects.get(kind="event_review", subject="event:birth")
     assert (entry.person_id, entry.details["status"]) == (young_mother.pk, "rejected")
 
 
