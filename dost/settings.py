@@ -46,6 +46,24 @@ if PRODUCTION and any(_weak_secret(key) for key in SECRET_KEY_FALLBACKS):
         "Every key in SECRET_KEY_FALLBACKS must be as strong as SECRET_KEY when DEBUG is off."
     )
 
+# Field encryption of identities at rest (disability referrals): keys are derived from
+# SECRET_KEY and each of these salts. The first encrypts; all decrypt, so a new key goes
+# first and the old ones stay until `rotate_field_encryption` has re-encrypted the rows.
+_DEV_FIELD_KEY = "dev-only-field-encryption-salt"
+SALT_KEY = envlist("FIELD_ENCRYPTION_KEYS", [_DEV_FIELD_KEY])
+# Keyed hashes that let services find a pseudonymised person's records without their FIN.
+_DEV_PSEUDONYM_KEY = "dev-only-pseudonym-key"
+PSEUDONYM_KEY = envstr("PSEUDONYM_KEY", _DEV_PSEUDONYM_KEY)
+if PRODUCTION and (_DEV_FIELD_KEY in SALT_KEY or any(len(key) < 32 for key in SALT_KEY)):
+    raise ImproperlyConfigured(
+        "Set FIELD_ENCRYPTION_KEYS to one or more random values of at least 32 characters, "
+        "newest first, when DEBUG is off."
+    )
+if PRODUCTION and (PSEUDONYM_KEY == _DEV_PSEUDONYM_KEY or len(PSEUDONYM_KEY) < 32):
+    raise ImproperlyConfigured(
+        "Set PSEUDONYM_KEY to a random value of at least 32 characters when DEBUG is off."
+    )
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS when DEBUG is off.")

@@ -102,6 +102,9 @@ class DecisionKind(models.TextChoices):
     CORRECTION = "correction", _("decision on a reported wrong fact")
     HOLD = "hold", _("payment held")
     EVENT_REVIEW = "event_review", _("decision on a life event held for review")
+    ASSIGNMENT = "assignment", _("assignment of a case to an expert commission")
+    ASSESSMENT = "assessment", _("disability assessment")
+    AID = "aid", _("decision on a request for a rehabilitation aid")
 
 
 def _statement_time() -> models.Func:
