@@ -6,3 +6,12 @@ class DisabilityConfig(AppConfig):
     name = "disability"
     label = "disability"
     verbose_name = _("Disability")
+
+    def ready(self) -> None:
+        from disability.certificates import register_certificates
+        from disability.notifications import register_templates
+        from disability.register_sms import register_sms_templates
+
+        register_certificates()
+        register_templates()
+        register_sms_templates()

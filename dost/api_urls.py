@@ -11,6 +11,7 @@ urlpatterns = [
     path("bridge/", include("dost.bridge.urls")),
     path("notifications/", include("dost.notifications.urls")),
     path("payments/", include("dost.payments.urls")),
+    path("disability/", include("disability.api_urls")),
     path("registry/persons/<str:fin>/", registry_api.PersonDetailView.as_view(),
          name="api-person"),
 ]

@@ -17,8 +17,13 @@ urlpatterns = [
     path("backoffice/citizens/", include("dost.registry.urls")),
     path("backoffice/scans/", include("dost.entitlements.urls")),
     path("backoffice/bridge/", include("dost.bridge.review_urls")),
+    path("backoffice/disability/cases/", include("disability.urls_supervision")),
+    path("backoffice/disability/", include("disability.urls_backoffice")),
     path("backoffice/", admin.site.urls),
     path("pensions/", include("pensions.urls")),
+    path("disability/", include("disability.urls")),
+    path("referrals/", include("disability.urls_referrals")),
+    path("msec/", include("disability.urls_msec")),
     path("", include("esocial.urls")),
 ]
 

@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from dost.http import client_ip
 
@@ -13,7 +14,25 @@ from dost.http import client_ip
 LOGIN_FAILED_FOR_ACCOUNT = "login_failed_account"
 
 
+# Where each role's work is, by URL name: the pages belong to the subsystems, which the
+# core names without importing. A role not listed lands on the portal's home.
+HOME_OF_ROLE = {
+    "doctor": "referrals:index",
+    "expert": "msec:index",
+}
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """A role's own work after sign-in, unless the sign-in asked to go somewhere."""
+        home = HOME_OF_ROLE.get(getattr(request.user, "role", ""))
+        if home is None:
+            return super().get_login_redirect_url(request)
+        try:
+            return reverse(home)
+        except NoReverseMatch:
+            return super().get_login_redirect_url(request)
+
     def is_open_for_signup(self, request) -> bool:
         # Citizens' accounts come from the registry, staff accounts from an
         # administrator: nobody creates an identity by filling in a form.

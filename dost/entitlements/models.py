@@ -125,6 +125,7 @@ class Award(models.Model):
         NEW_PERIOD = "new_period", _("a new period of the same right began")
         SWITCH = "switch", _("replaced by a higher labour pension")
         ANNULLED = "annulled", _("the fact it rested on was annulled")
+        FACT_ENDED = "fact_ended", _("the fact it rested on ended early")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT,
                                related_name="awards", db_index=False)

@@ -12,6 +12,7 @@ stops from the first day of the following month.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -220,3 +221,58 @@ def death_annul_awards(*, person_id: int, on: dt.date, death_rules: list[str],
         if decisions:
             decision_batch_close(batch)
     return Annulment(restored, annulled, cancelled)
+
+
+_FACT_ENDED_DECISIONS = """
+    SELECT 'stop' AS kind, s.person_id, s.id AS award_id, s.benefit AS subject,
+           %(_decided_by)s AS decided_by, d.details, audit_facts_hash(d.details, NULL) AS facts_hash
+    FROM stopped s
+    CROSS JOIN LATERAL (SELECT %(_details)s::jsonb || jsonb_build_object(
+        'last_day_paid', s.period_end, 'period_end_before', s.period_end_before) AS details) d
+"""
+
+_FACT_ENDED_SQL = """
+WITH stopped AS (
+    UPDATE entitlements_award a
+    SET status = 'stopped', end_reason = 'fact_ended', period_end_before = a.period_end,
+        period_end = greatest(%(last_day)s, a.period_start - 1)
+    WHERE a.person_id = %(person)s AND a.benefit = ANY(%(benefits)s)
+      AND a.status = 'awarded' AND a.frequency = 'monthly'
+      AND (a.period_end IS NULL OR a.period_end > %(last_day)s)
+    RETURNING a.id, a.person_id, a.benefit, a.period_end, a.period_end_before
+),
+{ended_schedules},
+decisions AS (
+{decisions}
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM stopped), (SELECT count(*) FROM ended_schedules),
+       (SELECT count(*) FROM cancelled_payments), (SELECT count(*) FROM decisions)
+""".replace("{ended_schedules}", schedules_end_sql(ended="stopped")).replace(
+    "{decisions}", entry_insert_sql(select_sql=_FACT_ENDED_DECISIONS))
+
+
+def stop_on_fact_ended(*, person_id: int, benefits: list[str], last_day: dt.date,
+                       decided_by: str, details: dict) -> Stopped:
+    """Stop the person's monthly awards of ``benefits`` after ``last_day``: the fact they
+    rested on no longer holds from the next day (a repeat assessment found no disability).
+
+    The rules cannot do it themselves: an award's period was fixed from the fact as it
+    stood, and a fact that ends early leaves no new fact for a rule to act on. Side
+    effects, in one transaction, as a death's stop: the period ends on ``last_day``
+    (status ``stopped``, reason ``fact_ended``, the end it had kept), the payment
+    schedule ends with it and its queued later payments are deleted, and one ``stop``
+    entry per award, with ``details``, goes to the decision log.
+    """
+    with transaction.atomic():
+        batch = decision_batch_open()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [PLANNING_LOCK_KEY])
+            cursor.execute(_FACT_ENDED_SQL, {
+                "on": last_day + dt.timedelta(days=1), "person": person_id,
+                "benefits": benefits, "last_day": last_day, "_batch": batch,
+                "_decided_by": decided_by, "_details": json.dumps(details, default=str)})
+            awards, schedules, cancelled, decisions = cursor.fetchone()
+        if decisions:
+            decision_batch_close(batch)
+    return Stopped(awards, schedules, cancelled)

@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401 - routes are added below
+
+app_name = "disability_backoffice"
+urlpatterns: list = []
