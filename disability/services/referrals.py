@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +79,7 @@ def referral_submit(*, facility: HealthFacility, submission: ReferralSubmission,
     on = on or timezone.localdate()
     _require_fields(submission)
     person = _living_person(submission.fin, on)
-    codes = icd_codes_checked(submission.diagnoses)
+    codes = _known_codes(submission.diagnoses)
     limitations = _limitations_checked(submission.limitations)
     if refused := documents_refused_for_size(list(submission.documents)):
         raise DomainError(refused.messages[0], code=refused.code or "documents")
@@ -90,15 +90,13 @@ def referral_submit(*, facility: HealthFacility, submission: ReferralSubmission,
         except ValidationError as error:
             raise DomainError(error.messages[0], code=error.code or "document") from error
     person_key = person_pseudonym(person.fin)
-    kind = (ReferralKind.REPEAT if DisabilityStatus.objects.filter(person=person).exists()
-            else ReferralKind.INITIAL)
+    kind = ReferralKind.REPEAT if person.has_finding else ReferralKind.INITIAL
     age = age_on(person.birth_date, on)
-    principal_chapter = IcdCode.objects.filter(pk=codes[0]).values_list("chapter", flat=True)[0]
     try:
         with transaction.atomic():
-            if Referral.objects.filter(person_key=person_key, decided_at__isnull=True).exists():
-                raise _already_open()
-            commission, draw = _draw_commission(age=age, principal_chapter=principal_chapter)
+            # A second open referral for the person is refused by the database's unique
+            # constraint (referral_one_open_per_person), also when two arrive at once.
+            commission, draw = _draw_commission(age=age, principal_chapter=codes[0].chapter)
             referral = Referral.objects.create(
                 case_number=_unused_case_number(on),
                 kind=kind,
@@ -116,7 +114,7 @@ def referral_submit(*, facility: HealthFacility, submission: ReferralSubmission,
                 commission=commission,
             )
             Diagnosis.objects.bulk_create([
-                Diagnosis(referral=referral, icd_id=code, principal=index == 0)
+                Diagnosis(referral=referral, icd_id=code.code, principal=index == 0)
                 for index, code in enumerate(codes)
             ])
             Limitation.objects.bulk_create([
@@ -130,9 +128,10 @@ def referral_submit(*, facility: HealthFacility, submission: ReferralSubmission,
                 for number, document in enumerate(documents, start=1)
             ])
             Commission.objects.filter(pk=commission.pk).update(open_cases=F("open_cases") + 1)
-            ReferralInvitation.objects.filter(
-                entry__person=person, fulfilled_at__isnull=True,
-            ).update(fulfilled_at=timezone.now())
+            if kind == ReferralKind.REPEAT:  # only a person with a finding is invited
+                ReferralInvitation.objects.filter(
+                    entry__person=person, fulfilled_at__isnull=True,
+                ).update(fulfilled_at=timezone.now())
             decision_record(
                 kind=DecisionKind.ASSIGNMENT, subject=referral.case_number,
                 decided_by="system:commission-draw", details=draw,
@@ -147,18 +146,23 @@ def referral_submit(*, facility: HealthFacility, submission: ReferralSubmission,
 
 def icd_codes_checked(codes: Sequence[str]) -> list[str]:
     """The codes, normalised ("f200" → "F20.0") and in order; refuses unknown ones."""
+    return [code.code for code in _known_codes(codes)]
+
+
+def _known_codes(codes: Sequence[str]) -> list[IcdCode]:
     normalised = list(dict.fromkeys(normalise_icd_code(code) for code in codes if code.strip()))
     if not normalised:
         raise DomainError(_("Give at least one diagnosis as an ICD-10 code."),
                           code="diagnoses_missing")
-    known = set(IcdCode.objects.filter(pk__in=normalised).values_list("pk", flat=True))
+    known = {code.code: code for code in IcdCode.objects.filter(pk__in=normalised)
+             .only("code", "chapter")}
     if unknown := [code for code in normalised if code not in known]:
         raise DomainError(
             _("Not ICD-10 codes: %(codes)s. Use a category or subcategory of ICD-10, like "
               "G35 or F20.0.") % {"codes": ", ".join(unknown)},
             code="unknown_icd_code",
         )
-    return normalised
+    return [known[code] for code in normalised]
 
 
 def normalise_icd_code(code: str) -> str:
@@ -197,11 +201,11 @@ def draw(candidates: Sequence[tuple[str, int]], seed: int) -> str:
 
 def _draw_commission(*, age: int, principal_chapter: str) -> tuple[Commission, dict]:
     profile = eligible_profile(age=age, principal_chapter=principal_chapter)
-    active = Commission.objects.filter(active=True).order_by("code")
-    candidates = list(active.filter(profile=profile).values_list("code", "open_cases"))
-    if not candidates:  # No specialised commission: the general ones assess.
-        candidates = list(active.filter(profile=CommissionProfile.GENERAL)
-                          .values_list("code", "open_cases"))
+    active = Commission.objects.filter(active=True).order_by("code").only("code", "open_cases")
+    commissions = list(active.filter(profile=profile))
+    if not commissions:  # No specialised commission: the general ones assess.
+        commissions = list(active.filter(profile=CommissionProfile.GENERAL))
+    candidates = [(commission.code, commission.open_cases) for commission in commissions]
     if not candidates:
         raise DomainError(_("No expert commission is taking cases now; try again later."),
                           code="no_commission")
@@ -216,7 +220,7 @@ def _draw_commission(*, age: int, principal_chapter: str) -> tuple[Commission, d
                        for code, open_cases in candidates],
         "commission": chosen,
     }
-    return Commission.objects.get(code=chosen), details
+    return next(commission for commission in commissions if commission.code == chosen), details
 
 
 def _require_fields(submission: ReferralSubmission) -> None:
@@ -238,7 +242,11 @@ def _require_fields(submission: ReferralSubmission) -> None:
 
 
 def _living_person(fin: str, on: dt.date) -> Person:
-    person = Person.objects.filter(fin=fin.strip().upper()).first()
+    """The person, with ``has_finding``: whether the commission has assessed them before."""
+    person = (Person.objects.filter(fin=fin.strip().upper())
+              .only("id", "fin", "sex", "birth_date", "death_date")
+              .annotate(has_finding=Exists(DisabilityStatus.objects.filter(person=OuterRef("pk"))))
+              .first())
     if person is None:
         raise DomainError(_("No person with this FIN is in the registry."), code="unknown_person")
     if person.death_date is not None and person.death_date <= on:

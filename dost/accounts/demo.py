@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
@@ -20,10 +22,30 @@ STAFF_DEMO_USERS = [
     ("staff", Role.STAFF, "Aynur", "Quliyeva"),
     ("agent", Role.AGENT, "Tural", "Əliyev"),
     ("expert", Role.EXPERT, "Nigar", "Hüseynova"),
+    # A second expert of the same commission: a decision needs two.
+    ("expert2", Role.EXPERT, "Elçin", "Məmmədov"),
     ("doctor", Role.DOCTOR, "Samir", "Rzayev"),
     ("employer", Role.EMPLOYER, "Kamran", "Babayev"),
     ("admin", Role.ADMIN, "Admin", "DOST"),
 ]
+
+
+# Subsystems add their own demo data, registered from their AppConfig.ready(): the core
+# cannot import them. Each step gets the day and returns lines to print.
+DemoStep = Callable[[dt.date], list[str]]
+_demo_steps: list[DemoStep] = []
+
+
+def register_demo_step(step: DemoStep) -> None:
+    if step not in _demo_steps:
+        _demo_steps.append(step)
+
+
+def demo_steps_run(*, today: dt.date) -> list[str]:
+    """Run every subsystem's demo step once the demo users exist; their lines to print."""
+    if not settings.DEBUG:
+        raise RuntimeError("Demo data is for local use only (DEBUG is off).")
+    return [line for step in _demo_steps for line in step(today)]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dost.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_users_ensure
+from dost.accounts.demo import DEMO_PASSWORD, DemoLogin, demo_steps_run, demo_users_ensure
 from dost.accounts.demo_story import DemoStory, demo_story_tell
 from dost.accounts.models import Role, User
 from dost.entitlements.models import Award
@@ -63,6 +63,8 @@ class Command(BaseCommand):
             logins = demo_users_ensure()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
+        for line in demo_steps_run(today=today):
+            self.stdout.write(line)
         self._logins_print(logins, site)
 
     def _story_print(self, story: DemoStory | None) -> None:
