@@ -49,6 +49,8 @@ RUN mkdir -p locale \
         python manage.py compilemessages
 RUN DATABASE_URL=postgres://build@localhost/build DEBUG=0 ALLOWED_HOSTS=build \
         SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+        FIELD_ENCRYPTION_KEYS="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+        PSEUDONYM_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(32))')" \
         python manage.py collectstatic --noinput
 
 # Code and static files stay owned by root (read-only for the app); only media is writable.

@@ -43,6 +43,8 @@ def _server_env(secret_key: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "dost.settings",
         "DEBUG": "0",
         "SECRET_KEY": secret_key,
+        "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(32),
+        "PSEUDONYM_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1",
         # TLS ends at the proxy in production; here the client speaks plain HTTP.
         "SECURE_SSL_REDIRECT": "0",

@@ -52,7 +52,15 @@ SETTINGS_VARIABLES = {
     "INSTITUTION_TOKEN_DAYS",
     "INSTITUTION_THROTTLE_RATE",
     "LOG_LEVEL",
+    "FIELD_ENCRYPTION_KEYS",
+    "PSEUDONYM_KEY",
 }
+
+
+def production_keys() -> dict[str, str]:
+    """The encryption keys production requires besides SECRET_KEY, freshly made."""
+    return {"FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(32),
+            "PSEUDONYM_KEY": secrets.token_urlsafe(32)}
 
 
 def _settings_env(**values: str) -> dict[str, str]:
@@ -136,7 +144,7 @@ def test_compose_config_is_accepted():
     command = _compose_command()
     if command is None:
         pytest.skip("neither `docker compose` (plugin) nor `docker-compose` is installed")
-    env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(48)}
+    env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(48), **production_keys()}
     result = subprocess.run(
         [*command, "-f", str(COMPOSE_FILE), "config", "-q"],
         cwd=ROOT,
@@ -154,6 +162,7 @@ def test_production_mode_passes_deploy_checks():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="dost.example.az",
+        **production_keys(),
     )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -172,3 +181,24 @@ def test_production_refuses_twilio_without_credentials():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "TWILIO" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEYS", "PSEUDONYM_KEY"])
+def test_production_refuses_to_start_without_an_encryption_key(missing):
+    keys = production_keys()
+    del keys[missing]
+    env = _settings_env(DEBUG="0", ALLOWED_HOSTS="dost.example.az",
+                        SECRET_KEY=secrets.token_urlsafe(48), **keys)
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_a_short_field_encryption_key():
+    env = _settings_env(DEBUG="0", ALLOWED_HOSTS="dost.example.az",
+                        SECRET_KEY=secrets.token_urlsafe(48),
+                        **{**production_keys(), "FIELD_ENCRYPTION_KEYS": "short,"
+                           + secrets.token_urlsafe(32)})
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr

@@ -25,6 +25,8 @@ from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread
 
+from tests.core.test_deployment import production_keys
+
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 30
 # This test's own connection, and the live server's, may stay open.
@@ -74,7 +76,7 @@ def connection_settings_when(**environment: str) -> list:
 
 def test_production_keeps_connections_and_checks_them_before_reuse():
     production = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
-                  "ALLOWED_HOSTS": "dost.example"}
+                  "ALLOWED_HOSTS": "dost.example", **production_keys()}
     assert connection_settings_when(**production) == [60, True]
     assert connection_settings_when(**production, DB_CONN_MAX_AGE="0") == [0, False]
 

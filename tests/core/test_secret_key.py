@@ -10,13 +10,13 @@ import secrets
 
 import pytest
 
-from tests.core.test_deployment import _manage, _settings_env
+from tests.core.test_deployment import _manage, _settings_env, production_keys
 
 HOST = "dost.example.az"
 
 
 def _production(**values: str) -> dict[str, str]:
-    env = _settings_env(DEBUG="0", ALLOWED_HOSTS=HOST, **values)
+    env = _settings_env(DEBUG="0", ALLOWED_HOSTS=HOST, **{**production_keys(), **values})
     for name in ("SECRET_KEY_FALLBACKS", "SECRET_KEY_FALLBACKS_FILE", "TRUSTED_PROXY_COUNT",
                  "TRUSTED_PROXY_COUNT_FILE"):
         if name not in values:
