@@ -507,7 +507,9 @@ class AidRequestState(models.TextChoices):
     RETURNED = "returned", _("returned")
 
 
-AID_OPEN_STATES = (AidRequestState.REQUESTED, AidRequestState.APPROVED, AidRequestState.DELIVERED)
+# Still being processed. A delivered aid is not open: once its service life is over, a
+# replacement is a new request while the person keeps the worn one.
+AID_OPEN_STATES = (AidRequestState.REQUESTED, AidRequestState.APPROVED)
 
 
 class AidRequest(models.Model):
@@ -524,7 +526,7 @@ class AidRequest(models.Model):
         verbose_name_plural = _("requests for aids")
         constraints = [
             models.UniqueConstraint(fields=["person", "item"],
-                                    condition=Q(state__in=["requested", "approved", "delivered"]),
+                                    condition=Q(state__in=["requested", "approved"]),
                                     name="aid_request_one_open_per_item"),
         ]
 

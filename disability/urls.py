@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 - routes are added below
+"""The citizen's disability pages (``/disability/``)."""
+
+from django.urls import path
+
+from disability.views import citizen
 
 app_name = "disability"
-urlpatterns: list = []
+urlpatterns = [
+    path("", citizen.my_disability, name="home"),
+    path("aids/", citizen.aids, name="aids"),
+    path("aids/<slug:code>/request/", citizen.aid_request, name="aid_request"),
+]

@@ -329,6 +329,9 @@ CELERY_BEAT_SCHEDULE = {
     # Daily is safe: planning a month twice creates nothing new.
     "plan-monthly-payments": {"task": "dost.payments.tasks.plan_monthly_payments",
                               "schedule": crontab(hour=1, minute=0)},
+    # Reminds people of a reassessment due in 60 or 30 days; a second run reminds no one twice.
+    "disability-assessment-reminders": {"task": "disability.tasks.send_assessment_reminders",
+                                        "schedule": crontab(hour=9, minute=0)},
 }
 
 # A scan after a completed one re-checks facts recorded this long before that scan

@@ -231,6 +231,8 @@ def _require_fields(submission: ReferralSubmission) -> None:
         (_("functional limitations"), submission.limitations),
         (_("medical documents"), submission.documents),
         (_("referring doctor"), submission.doctor_name.strip()),
+        # The facility's medical advisory commission approves every referral it sends.
+        (_("approved by"), [name for name in submission.approved_by if name.strip()]),
     ) if not value]
     if missing:
         raise DomainError(_("Missing: %(fields)s.") % {"fields": ", ".join(map(str, missing))},

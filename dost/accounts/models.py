@@ -55,6 +55,7 @@ class Scope(models.TextChoices):
     EVENTS_WRITE = "events:write", _("push life events")
     AWARDS_READ = "awards:read", _("read citizens' awards")
     REGISTRY_READ = "registry:read", _("read citizens' registry records")
+    REFERRALS_WRITE = "referrals:write", _("submit disability referrals (health facilities)")
 
 
 class InstitutionKind(models.TextChoices):

@@ -22,6 +22,8 @@ class Subject(models.TextChoices):
 
     REGISTRY_RECORD = "registry_record", _("registry record (identity, family, work, insurance)")
     AWARDS = "awards", _("awards and benefits")
+    DISABILITY_CASE = "disability_case", _("disability case (medical information, without your "
+                                           "name, seen by the expert commission)")
 
 
 class AccessRecord(models.Model):
@@ -57,6 +59,14 @@ class AccessRecord(models.Model):
         if self.institution_id:
             return str(self.institution)
         return self.actor.get_role_display() if self.actor else ""
+
+    @property
+    def actor_name(self) -> str:
+        """The official's name as the citizen sees it; none for an expert of a commission,
+        who assesses without knowing whom, and whom the person must not be able to reach."""
+        if self.actor is None or self.channel == Channel.MSEC:
+            return ""
+        return self.actor.get_full_name() or self.actor.username
 
 
 def channel_for_role(role: str) -> str:

@@ -5,9 +5,9 @@ totals computed in SQL by the owning app's selectors, and ``present`` turns
 them into rows for the reader's language. The totals are cached briefly and
 shared by every language, since anyone may ask for them.
 
-Privacy: a row that counts fewer than ``SMALL_COUNT`` people is published
-without its count and without the amounts derived from it (they would tell
-one person's award), both as empty values.
+Privacy: a row that counts fewer than ``SMALL_COUNT`` people (a dataset may ask
+for more, ``small_count``) is published without its count and without the amounts
+derived from it (they would tell one person's award), both as empty values.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from disability.selectors import UNDER_18, register_counts_by_region_and_degree
 from dost.applications.selectors import application_totals_by_type
 from dost.entitlements.selectors import (
     award_totals_by_benefit,
@@ -83,6 +84,8 @@ class Dataset:
     # The count that decides whether a row is published, and what it hides besides itself.
     count_column: str
     derived_columns: tuple[str, ...] = ()
+    # Counts below this are withheld; health data asks for more than the default.
+    small_count: int = SMALL_COUNT
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
@@ -125,7 +128,7 @@ def table(dataset: Dataset) -> Table:
     rows, suppressed = [], 0
     for row in dataset.present(totals["totals"]):
         count = row[dataset.count_column]
-        if count is not None and count < SMALL_COUNT:
+        if count is not None and count < dataset.small_count:
             row = {**row, **dict.fromkeys((dataset.count_column, *dataset.derived_columns))}
             suppressed += 1
         rows.append(row)
@@ -294,4 +297,59 @@ register(Dataset(
                   only=("channel", BOOKINGS)),
     ),
     count_column="count",
+))
+
+
+# Persons with disabilities -----------------------------------------------------------------
+
+DISABILITY_SMALL_COUNT = 10
+DEGREE_TITLES: dict[str, str | Promise] = {
+    "1": _("degree I"),
+    "2": _("degree II"),
+    "3": _("degree III"),
+    UNDER_18: _("disability under 18"),
+}
+
+
+def _disability_rows(totals: Sequence[Any]) -> list[Row]:
+    language = _language()
+    return [
+        {"economic_region": total.economic_region or "unknown",
+         "economic_region_name": total.names[language] or str(_("Not recorded")),
+         "degree": total.degree,
+         "degree_title": str(DEGREE_TITLES.get(total.degree, total.degree)),
+         "people": total.people}
+        for total in totals
+    ]
+
+
+register(Dataset(
+    code="disability-by-region-and-degree",
+    title=_("Persons with disabilities by economic region and degree"),
+    description=_(
+        "Living persons whose latest determination by a medical-social expert commission is a "
+        "disability in force today, by the economic region where they live (economic regions "
+        "of the decree of 7 July 2021) and the degree: I (81 to 100 per cent functional "
+        "impairment), II (61 to 80), III (31 to 60), or a disability under 18, for which no "
+        "degree is set."
+    ),
+    source=_("Register of persons with disabilities and the citizen registry's addresses"),
+    columns=(
+        Column("economic_region", _("Economic region code")),
+        Column("economic_region_name", _("Economic region")),
+        Column("degree", _("Degree code")),
+        Column("degree_title", _("Degree")),
+        Column("people", _("People"), Kind.INTEGER),
+    ),
+    query=register_counts_by_region_and_degree,
+    present=_disability_rows,
+    charts=(
+        ChartSpec("bar", _("Persons with disabilities by degree, all regions"), "degree_title",
+                  "people"),
+        ChartSpec("bar", _("Persons with disabilities by economic region, all degrees"),
+                  "economic_region_name", "people"),
+    ),
+    count_column="people",
+    # A health condition: fewer people in a cell would be easier to recognise.
+    small_count=DISABILITY_SMALL_COUNT,
 ))

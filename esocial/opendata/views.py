@@ -40,9 +40,9 @@ def _dataset(code: str) -> Dataset:
         raise Http404(_("There is no such dataset.")) from None
 
 
-def _suppression_note() -> str:
+def _suppression_note(limit: int = SMALL_COUNT) -> str:
     return _("Counts below %(limit)s, and the amounts that go with them, are not published, "
-             "so that no one can be recognised.") % {"limit": SMALL_COUNT}
+             "so that no one can be recognised.") % {"limit": limit}
 
 
 def chart_svg(result: Table, position: int = 0) -> SafeString:
@@ -53,12 +53,12 @@ def chart_svg(result: Table, position: int = 0) -> SafeString:
                     "downloads of this dataset. %(note)s") % {
         "value": result.dataset.column(spec.value).title,
         "label": str(result.dataset.column(spec.label).title).lower(),
-        "note": _suppression_note()}
+        "note": _suppression_note(result.dataset.small_count)}
     draw = line_chart if spec.kind == "line" and len(points) > 1 else bar_chart
     return draw(
         chart_id=f"chart-{result.dataset.code}-{position}", title=str(spec.title),
         description=description, points=points,
-        missing_label=_("fewer than %(limit)s") % {"limit": SMALL_COUNT},
+        missing_label=_("fewer than %(limit)s") % {"limit": result.dataset.small_count},
         empty_label=_("No data yet."),
     )
 
@@ -77,7 +77,8 @@ def dataset_page(request: HttpRequest, dataset: str) -> HttpResponse:
         "dataset": result.dataset, "result": result, "rows": rows,
         "charts": [(spec.title, chart_svg(result, position))
                    for position, spec in enumerate(result.dataset.charts)],
-        "licence": LICENCE, "suppression": _suppression_note(), "small_count": SMALL_COUNT,
+        "licence": LICENCE, "suppression": _suppression_note(result.dataset.small_count),
+        "small_count": result.dataset.small_count,
     })
 
 
@@ -134,7 +135,8 @@ def dataset_json(request: HttpRequest, dataset: str) -> HttpResponse:
         "licence": LICENCE,
         "language": get_language(),
         "generated_at": result.generated_at.isoformat(),
-        "suppression": {"below": SMALL_COUNT, "note": _suppression_note(),
+        "suppression": {"below": result.dataset.small_count,
+                        "note": _suppression_note(result.dataset.small_count),
                         "rows_suppressed": result.suppressed},
         "columns": [{"name": column.name, "title": str(column.title), "type": column.kind}
                     for column in columns],

@@ -152,9 +152,9 @@ def test_logins_are_printed_in_columns_under_the_address_served(seed_demo, free_
     assert f"http://127.0.0.1:{free_port}/accounts/login/" in out
     lines = out[out.index(f"http://127.0.0.1:{free_port}/"):].splitlines()[1:]
     rows = [line for line in lines if "dost-demo-2026" in line]
-    assert len(rows) == 7  # the citizen and six staff roles
+    assert len(rows) == 8  # the citizen, six staff roles and a second expert
     logins = [re.split(r"\s{2,}", row.strip())[1] for row in rows]
-    assert {"staff", "agent", "expert", "doctor", "employer", "admin"} < set(logins)
+    assert {"staff", "agent", "expert", "expert2", "doctor", "employer", "admin"} < set(logins)
     # Each column starts at the same place on every line (roles may hold single spaces).
     assert len({re.match(r"\s*\S.*?\s{2,}", row).end() for row in rows}) == 1
     assert len({row.index("dost-demo-2026") for row in rows}) == 1

@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 
+from disability.models import HealthFacility
 from dost.accounts.models import KNOWN_EVENT_TYPES, Scope
 from dost.accounts.services import citizen_account_create, institution_token_create
 from dost.bridge.services import event_receive
@@ -49,6 +50,11 @@ def callers(make_person, _wsgi_calls_keep_the_test_transaction) -> Callers:
         )
         if scope == Scope.EVENTS_WRITE:
             civil_registry = token.institution
+        if scope == Scope.REFERRALS_WRITE:
+            # Referrals come only from a health facility's system: the fuzz gets past that.
+            HealthFacility.objects.create(
+                code="api-clinic", name_az="Klinika", name_en="Clinic", name_ru="Клиника",
+                region_id="nasimi", institution=token.institution)
     born = timezone.localdate() - dt.timedelta(days=3)
     event_receive(institution=civil_registry, event_id=EXAMPLE_EVENT_ID, type="birth",
                   occurred_on=born, data={

@@ -43,6 +43,8 @@ CREDENTIALS: dict[str, tuple[str | None, bool]] = {
     "/api/v1/bridge/citizens/": (Scope.AWARDS_READ, False),
     "/api/v1/registry/persons/": (Scope.REGISTRY_READ, True),
     "/api/v1/me/": (None, True),
+    # A health facility's own system (its institution linked to the facility).
+    "/api/v1/disability/referrals/": (Scope.REFERRALS_WRITE, False),
     # Twilio's status callback: no token and no session; its signature is its credential.
     "/api/v1/notifications/": (None, False),
 }

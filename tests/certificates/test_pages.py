@@ -194,8 +194,9 @@ def test_list_takes_a_fixed_number_of_queries(client, alice, alice_award,
     client.force_login(alice)
     client.get(LIST_URL)  # the session and the user are loaded once per request
 
-    # session, user, person, the awards to pick from, the certificates
-    with django_assert_num_queries(5):
+    # session, user, person, the awards and the disability determinations to pick from,
+    # the certificates
+    with django_assert_num_queries(6):
         response = client.get(LIST_URL)
 
     assert response.status_code == 200

@@ -69,6 +69,7 @@ def test_mental_disorder_goes_to_the_mental_health_commission(patient, refer):
     ({"limitations": {"mobility": 7}}, "severity"),
     ({"documents": []}, "missing_field"),
     ({"doctor_name": " "}, "missing_field"),
+    ({"approved_by": [" "]}, "missing_field"),
     ({"documents": [SimpleUploadedFile("scan.pdf", b"%PDF-1.4 <html><script>")]}, "file_damaged"),
 ])
 def test_bad_referral_is_refused_and_nothing_is_saved(patient, refer, overrides, code):

@@ -21,6 +21,9 @@ from dost.entitlements.services import entitlements_for_people
 from dost.equeue.selectors import bookable_services, open_centres
 from dost.equeue.services import slots_open
 from dost.registry.models import Contribution, EmploymentSpell, FamilyRelation
+
+# The disability subsystem's facility, commissions and referrals, as its own tests make them.
+from tests.disability.conftest import commissions, facility, make_submission, refer  # noqa: F401
 from tests.e2e.harness import chromium_path
 
 # The e-queue's own way to make a test centre and service, kept in step with its models.

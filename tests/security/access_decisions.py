@@ -32,6 +32,7 @@ from tests.security.world import (
     ANONYMOUS,
     CITIZEN_A,
     CITIZEN_B,
+    DOCTOR,
     EXPERT,
     INSTITUTION,
     ROLES,
@@ -143,6 +144,40 @@ def event(world: World, party: str) -> dict[str, Any]:
 def held_event(world: World, party: str) -> dict[str, Any]:
     assert world.held_event is not None
     return {"pk": world.held_event.pk}
+
+
+def aid_request(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.aid_requests[party].pk}
+
+
+def aid_request_approval(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.aid_requests[party].pk, "step": "approve"}
+
+
+def msec_case(world: World, party: str) -> dict[str, Any]:
+    assert world.case is not None
+    return {"case_number": world.case.case_number}
+
+
+def msec_document(world: World, party: str) -> dict[str, Any]:
+    return {**msec_case(world, party), "number": 1}
+
+
+def msec_proposal(world: World, party: str) -> dict[str, Any]:
+    assert world.proposal is not None
+    return {**msec_case(world, party), "pk": world.proposal.pk}
+
+
+def facility_case(world: World, party: str) -> dict[str, Any]:
+    return {"case_number": world.referrals[party].case_number}
+
+
+def facility_document(world: World, party: str) -> dict[str, Any]:
+    return {**facility_case(world, party), "number": 1}
+
+
+def facility_request(world: World, party: str) -> dict[str, Any]:
+    return {**facility_case(world, party), "pk": world.document_requests[party].pk}
 
 
 def citizen_user(world: World, party: str) -> dict[str, Any]:
@@ -261,6 +296,47 @@ DECISIONS: dict[str, Access] = {
     "esocial:application_message": citizens_own(application, method="POST"),
     "esocial:application_withdraw": citizens_own(application, method="POST"),
     "esocial:application_document": citizens_own(application_document),
+    # Disability: the citizen's own register entries and aids (no address names a person;
+    # a request is always the signed-in citizen's), and the back-office register and aids.
+    "disability:home": citizens(),
+    "disability:aids": citizens(),
+    "disability:aid_request": citizens(method="POST", kwargs=constant(code="crutches")),
+    "disability_backoffice:register": backoffice(),
+    "disability_backoffice:aid_requests": backoffice(),
+    "disability_backoffice:aid_request": backoffice(kwargs=aid_request),
+    "disability_backoffice:aid_request_step": backoffice(kwargs=aid_request_approval,
+                                                         method="POST"),
+    # The expert commission: members only (an administrator belongs to none: 403). The
+    # EXPERT user proposed the world's assessment, so confirming it is refused as their own
+    # (400: they got in); empty forms are refused (400) and change nothing.
+    "msec:index": Access(decided(allow=(EXPERT,))),
+    "msec:combine": Access(decided(allow=(EXPERT,)), query="p=60&p=40"),
+    "msec:case": Access(decided(allow=(EXPERT,)), kwargs=msec_case),
+    "msec:document": Access(decided(allow=(EXPERT,)), kwargs=msec_document),
+    "msec:propose": Access(decided(allow=(EXPERT,)), kwargs=msec_case, method="POST"),
+    "msec:confirm": Access(decided(allow=(EXPERT,)), kwargs=msec_proposal, method="POST"),
+    "msec:withdraw": Access(decided(allow=(EXPERT,)), kwargs=msec_proposal, method="POST"),
+    "msec:request_documents": Access(decided(allow=(EXPERT,)), kwargs=msec_case,
+                                     method="POST"),
+    # Supervision of the commissions: the permission to reassign cases, which in the world
+    # only the administrator has.
+    "disability_supervision:open_cases": Access(decided(allow=(ADMIN,))),
+    "disability_supervision:reassign": Access(decided(allow=(ADMIN,)), kwargs=msec_case),
+    # The doctor's pages: doctors of a facility only (an administrator belongs to none: 403),
+    # each case their own facility's: another facility's answers 404. An empty answer is
+    # refused (400) and changes nothing.
+    "referrals:index": Access(decided(allow=(DOCTOR,))),
+    "referrals:new": Access(decided(allow=(DOCTOR,))),
+    "referrals:icd_search": Access(decided(allow=(DOCTOR,)), query="q=G35"),
+    "referrals:detail": Access(decided(own=(DOCTOR,)), kwargs=facility_case, subject=DOCTOR),
+    "referrals:document": Access(decided(own=(DOCTOR,)), kwargs=facility_document,
+                                 subject=DOCTOR),
+    "referrals:answer": Access(decided(own=(DOCTOR,)), kwargs=facility_request, subject=DOCTOR,
+                               method="POST"),
+    # A health facility's system (INSTITUTION's is one) sends referrals and reads back its own.
+    "api-referrals": Access(decided(allow=(INSTITUTION,)), api=True, method="POST"),
+    "api-referral": Access(decided(own=(INSTITUTION,)), api=True, kwargs=facility_case,
+                           subject=INSTITUTION),
 }
 
 # --- the Django admin, as one group --------------------------------------------------------

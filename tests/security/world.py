@@ -31,6 +31,22 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from disability.models import (
+    AidItem,
+    AidRequest,
+    Assessment,
+    Commission,
+    CommissionMember,
+    CommissionProfile,
+    DocumentRequest,
+    FacilityDoctor,
+    HealthFacility,
+    Referral,
+)
+from disability.services.aids import aid_request_create
+from disability.services.assessments import assessment_propose
+from disability.services.document_requests import document_request_ask
+from disability.services.referrals import ReferralSubmission, referral_submit
 from dost.accounts.models import Institution, Role, Scope, User
 from dost.accounts.services import citizen_account_create, institution_token_create
 from dost.applications.models import Application, ApplicationDocument
@@ -47,7 +63,13 @@ from dost.entitlements.services import entitlements_for_people
 from dost.entitlements.tasks import scan_launch
 from dost.equeue.models import Booking, Slot
 from dost.equeue.services import booking_create, slots_open
-from dost.registry.models import CorrectionRequest, EmploymentSpell, FamilyRelation, Person
+from dost.registry.models import (
+    CorrectionRequest,
+    DisabilityStatus,
+    EmploymentSpell,
+    FamilyRelation,
+    Person,
+)
 from dost.registry.services import correction_request_create, person_register
 from tests.documents import pdf_bytes
 
@@ -67,7 +89,10 @@ OTHER_INSTITUTION = "other_institution"
 ROLES = (ANONYMOUS, CITIZEN_A, CITIZEN_B, STAFF, AGENT, EXPERT, DOCTOR, EMPLOYER, INSTITUTION,
          ADMIN)
 # Whose objects a role's own objects are not: "own" routes are tried with both.
-OTHER_PARTY = {CITIZEN_A: CITIZEN_B, CITIZEN_B: CITIZEN_A, INSTITUTION: OTHER_INSTITUTION}
+# The DOCTOR user's facility is the one whose system calls as INSTITUTION; OTHER_INSTITUTION's
+# is another facility.
+OTHER_PARTY = {CITIZEN_A: CITIZEN_B, CITIZEN_B: CITIZEN_A, INSTITUTION: OTHER_INSTITUTION,
+               DOCTOR: OTHER_INSTITUTION}
 
 _ROLE_OF_USER = {
     STAFF: Role.STAFF, AGENT: Role.AGENT, EXPERT: Role.EXPERT, DOCTOR: Role.DOCTOR,
@@ -90,6 +115,14 @@ class World:
     bookings: dict[str, Booking] = field(default_factory=dict)
     corrections: dict[str, CorrectionRequest] = field(default_factory=dict)
     awards: dict[str, Award] = field(default_factory=dict)
+    aid_requests: dict[str, AidRequest] = field(default_factory=dict)
+    # A disability case before the EXPERT user's commission, with the assessment they proposed.
+    case: Referral | None = None
+    proposal: Assessment | None = None
+    # A referral of each facility (by party: the DOCTOR user's facility is INSTITUTION's), each
+    # with a commission's open request for more documents.
+    referrals: dict[str, Referral] = field(default_factory=dict)
+    document_requests: dict[str, DocumentRequest] = field(default_factory=dict)
     # Life events each institution sent (by party), and one held for staff to review.
     events: dict[str, InboundEvent] = field(default_factory=dict)
     held_event: InboundEvent | None = None
@@ -220,7 +253,66 @@ def build_world() -> World:
     world.scan = scan_launch(on=today)
     _send_events(world, today=today)
     _admin_rows(world)
+    _request_aids(world, today=today)
+    _disability_world(world, today=today)
     return world
+
+
+def _disability_world(world: World, *, today: dt.date) -> None:
+    """A facility, a commission with the EXPERT user as a member, and a referral of a person of
+    its own before it, which the EXPERT user has assessed (awaiting a second expert)."""
+    facility = HealthFacility.objects.create(
+        code="matrix-clinic", name_az="Klinika", name_en="Clinic", name_ru="Клиника",
+        region_id="nasimi", institution=world.institutions[INSTITUTION])
+    FacilityDoctor.objects.create(user=world.users[DOCTOR], facility=facility)
+    Commission.objects.create(code="matrix-msec", profile=CommissionProfile.GENERAL,
+                              economic_region_id="baku", name_az="TSEK", name_en="MSEC",
+                              name_ru="МСЭК")
+    patient = person_register(fin="5MTXR01", first_name="Rəşad", last_name="Məmmədli", sex="M",
+                              birth_date=dt.date(1975, 2, 2), source="justice", region="nasimi")
+    world.case = referral_submit(facility=facility, on=today, submission=ReferralSubmission(
+        fin=patient.fin, diagnoses=["G35"], treatment_months=8, limitations={"mobility": 3},
+        documents=[SimpleUploadedFile("discharge.pdf", pdf_bytes())],
+        doctor_name="Samir Rzayev", approved_by=["Aynur Quliyeva"]))
+    expert = world.users[EXPERT]
+    CommissionMember.objects.create(user=expert, commission=world.case.commission)
+    world.proposal = assessment_propose(
+        referral=world.case, expert=expert,
+        percentages={world.case.diagnoses.get().pk: 60}, cause="general_illness",
+        duration="2y", next_review_on=today + dt.timedelta(days=730), lost_working_capacity=0)
+    _facility_referrals(world, facility=facility, today=today)
+
+
+def _facility_referrals(world: World, *, facility: HealthFacility, today: dt.date) -> None:
+    """A referral of the DOCTOR user's facility and one of another, each asked for documents."""
+    other = HealthFacility.objects.create(
+        code="matrix-other-clinic", name_az="Xəstəxana", name_en="Hospital",
+        name_ru="Больница", region_id="nasimi", institution=world.institutions[OTHER_INSTITUTION])
+    for party, referring, fin in ((INSTITUTION, facility, "5MTXR02"),
+                                  (OTHER_INSTITUTION, other, "5MTXR03")):
+        patient = person_register(fin=fin, first_name="Elçin", last_name="Məmmədli", sex="M",
+                                  birth_date=dt.date(1970, 7, 7), source="justice",
+                                  region="nasimi")
+        referral = referral_submit(facility=referring, on=today, submission=ReferralSubmission(
+            fin=patient.fin, diagnoses=["I10"], treatment_months=7, limitations={"work": 2},
+            documents=[SimpleUploadedFile("discharge.pdf", pdf_bytes())],
+            doctor_name="Samir Rzayev", approved_by=["Aynur Quliyeva"]))
+        world.referrals[party] = referral
+        world.document_requests[party] = document_request_ask(
+            referral=referral, expert=world.users[EXPERT], question="The cardiologist's letter.")
+    world.referrals[DOCTOR] = world.referrals[INSTITUTION]
+    world.document_requests[DOCTOR] = world.document_requests[INSTITUTION]
+
+
+def _request_aids(world: World, *, today: dt.date) -> None:
+    """Each citizen with a disability finding and a request for an aid."""
+    crutches = AidItem.objects.get(code="crutches")
+    for party in (CITIZEN_A, CITIZEN_B):
+        person = world.people[party]
+        DisabilityStatus.objects.create(person=person, percent=70,
+                                        determined_on=today - dt.timedelta(days=30),
+                                        source_id="msec")
+        world.aid_requests[party] = aid_request_create(person=person, item=crutches, on=today)
 
 
 def _admin_rows(world: World) -> None:
