@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import statistics
 import time
@@ -27,8 +26,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfWriter
 
+from disability.demo import demo_pdf
 from disability.models import Commission, CommissionMember, CommissionProfile, HealthFacility
 from disability.services.referrals import ReferralSubmission, referral_submit
 from dost.accounts.models import Role, User
@@ -46,15 +45,6 @@ COMMISSIONS = [(f"bench-general-{n}", CommissionProfile.GENERAL) for n in range(
                                                          CommissionProfile.PSYCHIATRIC)]
 DIAGNOSES = (["G35"], ["I63.9", "I10"], ["E11.5"], ["M16.1", "M17.1"], ["C50.9"], ["H54.0"],
              ["F20.0"], ["J44.1"], ["N18.5"], ["S72.0"])
-
-
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Author": "Bench Clinic", "/Title": "Discharge summary"})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _reset() -> tuple[HealthFacility, list[Commission]]:
@@ -88,7 +78,7 @@ def _people() -> list[str]:
 
 def _submit(facility_id: int, fins: list[str], offset: int) -> int:
     facility = HealthFacility.objects.get(pk=facility_id)
-    document = _pdf()
+    document = demo_pdf()
     on = timezone.localdate()
     for number, fin in enumerate(fins, start=offset):
         referral_submit(facility=facility, on=on, submission=ReferralSubmission(
@@ -124,7 +114,7 @@ def _expert_of(commission: Commission) -> User:
 
 
 def _case_list_ms(commission: Commission) -> list[float]:
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(_expert_of(commission))
     url = reverse("msec:index")
     client.get(url)  # the first request loads the middleware and warms the caches

@@ -96,7 +96,7 @@ def _demo_cases(facility: HealthFacility, today: dt.date) -> int:
         submission = ReferralSubmission(
             fin=person.fin, diagnoses=diagnoses, treatment_months=rng.randint(6, 24),
             limitations={domain: rng.randint(1, 4) for domain in domains},
-            documents=[SimpleUploadedFile("discharge-summary.pdf", _demo_pdf())],
+            documents=[SimpleUploadedFile("discharge-summary.pdf", demo_pdf())],
             doctor_name="Samir Rzayev", approved_by=["Aynur Quliyeva", "Rəşad Əliyev"],
             clinical_summary=_("Continuous treatment without lasting improvement."))
         try:
@@ -107,7 +107,7 @@ def _demo_cases(facility: HealthFacility, today: dt.date) -> int:
     return made
 
 
-def _demo_pdf() -> bytes:
+def demo_pdf() -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.add_metadata({"/Author": "Polyclinic No. 1", "/Title": "Discharge summary"})

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dost.accounts.decorators import role_required
+from dost.accounts.decorators import own_person_id, role_required
 from dost.accounts.models import Role
 from dost.audit.selectors import accesses_to_person
 from dost.entitlements.selectors import award_cards, family_stops
@@ -26,12 +26,6 @@ def home(request):
     return render(request, "esocial/home.html")
 
 
-def _person_id(request: HttpRequest) -> int:
-    person_id = request.user.person_id  # type: ignore[union-attr]
-    if person_id is None:
-        # A superuser passes the role check but has no record of their own.
-        raise PermissionDenied
-    return person_id
 
 
 @role_required(Role.CITIZEN)
@@ -77,7 +71,7 @@ def my_data(request):
 
 @role_required(Role.CITIZEN)
 def my_access_log(request):
-    page = Paginator(accesses_to_person(_person_id(request)), 50).get_page(
+    page = Paginator(accesses_to_person(own_person_id(request)), 50).get_page(
         request.GET.get("page")
     )
     return render(request, "esocial/access_log.html", {"page": page})
@@ -85,6 +79,6 @@ def my_access_log(request):
 
 @role_required(Role.CITIZEN)
 def my_awards(request):
-    person_id = _person_id(request)
+    person_id = own_person_id(request)
     return render(request, "esocial/my_awards.html",
                   {"cards": award_cards(person_id), "family_stops": family_stops(person_id)})

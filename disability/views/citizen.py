@@ -7,7 +7,6 @@ aid is requested for whoever is signed in.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from disability.selectors import (
     register_finding_in_force,
 )
 from disability.services.aids import aid_request_create
-from dost.accounts.decorators import role_required
+from dost.accounts.decorators import own_person, role_required
 from dost.accounts.models import Role
 from dost.errors import DomainError
 from dost.registry.models import DisabilityStatus, Person
@@ -33,19 +32,13 @@ from dost.registry.models import DisabilityStatus, Person
 ROMAN = {1: "I", 2: "II", 3: "III"}
 
 
-def _person(request: HttpRequest) -> Person:
-    person = request.user.person  # type: ignore[union-attr]
-    if person is None:
-        # A superuser passes the role check but has no record of their own.
-        raise PermissionDenied
-    return person
 
 
 @role_required(Role.CITIZEN)
 @require_GET
 def my_disability(request: HttpRequest) -> HttpResponse:
     """My register entries, my finding in force and my requests for aids, step by step."""
-    person = _person(request)
+    person = own_person(request)
     entries = register_entries_of(person.pk)
     finding = register_finding_in_force(person.pk, timezone.localdate())
     return render(request, "disability/citizen/home.html", {
@@ -79,13 +72,13 @@ def _render_aids(request: HttpRequest, person: Person, *, refusal: str = "",
 @require_GET
 def aids(request: HttpRequest) -> HttpResponse:
     """The catalogue of aids, by category, each with a button to request it."""
-    return _render_aids(request, _person(request))
+    return _render_aids(request, own_person(request))
 
 
 @role_required(Role.CITIZEN)
 @require_POST
 def aid_request(request: HttpRequest, code: str) -> HttpResponse:
-    person = _person(request)
+    person = own_person(request)
     item = register_aid_item(code)
     if item is None:
         raise Http404

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from dost.accounts.models import Role
+from dost.registry.models import Person
 
 
 def role_required(*roles: str):
@@ -29,3 +30,23 @@ def role_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def own_person_id(request) -> int:
+    """The signed-in citizen's own record in the registry, by id.
+
+    A superuser passes ``role_required`` for staff pages but has no record of their
+    own: a citizen's page refuses them rather than show anyone's.
+    """
+    person_id = request.user.person_id
+    if person_id is None:
+        raise PermissionDenied
+    return person_id
+
+
+def own_person(request) -> Person:
+    """The signed-in citizen's own record (see ``own_person_id``)."""
+    person = request.user.person
+    if person is None:
+        raise PermissionDenied
+    return person

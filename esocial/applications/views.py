@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dost.accounts.decorators import role_required
+from dost.accounts.decorators import own_person_id, role_required
 from dost.accounts.models import Role
 from dost.applications.forms import MessageForm, StatusChangeForm, WithdrawForm
 from dost.applications.models import OPEN_STATUSES, Application, Status
@@ -62,16 +62,10 @@ STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 QUEUE_PAGE_SIZE = 50
 
 
-def _person_id(request: HttpRequest) -> int:
-    person_id = request.user.person_id  # type: ignore[union-attr]
-    if person_id is None:
-        # A superuser passes the role check but has no record of their own.
-        raise PermissionDenied
-    return person_id
 
 
 def _own_application(request: HttpRequest, pk: int) -> Application:
-    application = application_of_person(person_id=_person_id(request), pk=pk)
+    application = application_of_person(person_id=own_person_id(request), pk=pk)
     if application is None:
         raise Http404
     return application
@@ -97,7 +91,7 @@ def _log_listed(request: HttpRequest, person_ids: list[int], reason: Promise) ->
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     """The dashboard: my applications, my awards with their reasons, the messages sent to me."""
-    person_id = _person_id(request)
+    person_id = own_person_id(request)
     return render(request, "esocial/applications/dashboard.html", {
         "applications": list(applications_of_person(person_id)),
         "awards": explained_awards(person_id),

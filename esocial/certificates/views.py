@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dost.accounts.decorators import role_required
+from dost.accounts.decorators import own_person, role_required
 from dost.accounts.models import Role
 from dost.certificates import services
 from dost.certificates.registry import CertificateKind, certificate_kind, certificate_kinds
@@ -45,12 +44,6 @@ class Offer:
     form: IssueForm | None  # None when there is nothing to certify (no awards yet)
 
 
-def _own_person(request: HttpRequest) -> Person:
-    person = request.user.person  # type: ignore[union-attr]
-    if person is None:
-        # A superuser passes the role check but has no record of their own.
-        raise PermissionDenied
-    return person
 
 
 def _offers(person: Person, bound: IssueForm | None = None) -> list[Offer]:
@@ -77,13 +70,13 @@ def _list_page(request: HttpRequest, person: Person, *, bound: IssueForm | None 
 
 @role_required(Role.CITIZEN)
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, _own_person(request))
+    return _list_page(request, own_person(request))
 
 
 @role_required(Role.CITIZEN)
 @require_POST
 def certificate_issue(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = own_person(request)
     kind = certificate_kind(request.POST.get("kind", ""))
     if kind is None:
         messages.error(request, _("There is no such certificate."))
@@ -109,7 +102,7 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CITIZEN)
 @never_cache
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
-    certificate = certificate_of_holder(person_id=_own_person(request).pk, pk=pk)
+    certificate = certificate_of_holder(person_id=own_person(request).pk, pk=pk)
     if certificate is None:
         raise Http404
     return FileResponse(io.BytesIO(bytes(certificate.pdf)), as_attachment=True,
@@ -120,7 +113,7 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
 @role_required(Role.CITIZEN)
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = certificate_of_holder(person_id=_own_person(request).pk, pk=pk)
+    certificate = certificate_of_holder(person_id=own_person(request).pk, pk=pk)
     if certificate is None:
         raise Http404
     services.certificate_revoke(certificate=certificate)

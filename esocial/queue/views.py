@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dost.accounts.decorators import role_required
+from dost.accounts.decorators import own_person_id, role_required
 from dost.accounts.models import Role
 from dost.equeue.selectors import booking_days, booking_of_person, bookings_of_person, free_slots
 from dost.equeue.services import booking_cancel, booking_create, booking_move
@@ -33,16 +32,10 @@ FIELD_FOR_REFUSAL = {
 }
 
 
-def _person_id(request: HttpRequest) -> int:
-    person_id = request.user.person_id  # type: ignore[union-attr]
-    if person_id is None:
-        # A superuser passes the role check but has no record of their own.
-        raise PermissionDenied
-    return person_id
 
 
 def _own_booking(request: HttpRequest, pk: int) -> Booking:
-    booking = booking_of_person(person_id=_person_id(request), booking_id=pk)
+    booking = booking_of_person(person_id=own_person_id(request), booking_id=pk)
     if booking is None:
         raise Http404
     return booking
@@ -89,7 +82,7 @@ def _slot_picker_page(request: HttpRequest, template: str, context: dict[str, ob
 @role_required(Role.CITIZEN)
 def queue_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    bookings = list(bookings_of_person(_person_id(request)))
+    bookings = list(bookings_of_person(own_person_id(request)))
     upcoming = [booking for booking in bookings if booking.active and booking.day >= today]
     earlier = [booking for booking in reversed(bookings) if booking not in upcoming]
     return render(request, "esocial/queue/mine.html",
@@ -99,7 +92,7 @@ def queue_mine(request: HttpRequest) -> HttpResponse:
 @role_required(Role.CITIZEN)
 @require_http_methods(["GET", "POST"])
 def queue_book(request: HttpRequest) -> HttpResponse:
-    person_id = _person_id(request)
+    person_id = own_person_id(request)
     form = BookingForm(_picker_data(request, preset={"service"}), days=booking_days(),
                        initial={"service": request.GET.get("service")})
     if form.is_valid() and request.method == "POST":
