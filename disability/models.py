@@ -24,13 +24,21 @@ from dost.registry.models import EconomicRegion, Person, Region, TranslatedName
 
 
 class IcdCode(models.Model):
-    """One ICD-10 code a referral may name (loaded by a migration with its source)."""
+    """One ICD-10 code a referral may name (loaded by a migration with its source).
+
+    Reference data that only migrations write: the table is created and filled by
+    migrations 0001 and 0002, and the model is unmanaged so that nothing else empties
+    or reloads it (a test database is flushed between transactional tests, and
+    reloading 12,000 codes each time would cost seconds a test).
+    """
 
     code = models.CharField(_("ICD-10 code"), max_length=8, primary_key=True)
     title = models.CharField(_("title"), max_length=300)
     chapter = models.CharField(_("chapter"), max_length=8)
 
     class Meta:
+        managed = False
+        db_table = "disability_icdcode"
         verbose_name = _("ICD-10 code")
         verbose_name_plural = _("ICD-10 codes")
         ordering = ["code"]

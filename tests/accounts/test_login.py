@@ -84,3 +84,24 @@ def test_staff_wrong_code_is_refused(client, charlie):
     client.post(LOGIN, {"login": "charlie", "password": PASSWORD})
     client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert "_auth_user_id" not in client.session
+
+
+def test_expert_lands_on_the_commissions_cases_after_the_second_factor(client, expert):
+    client.post(LOGIN, {"login": "expert1", "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(expert)})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("msec:index")
+
+
+def test_doctor_lands_on_the_referrals(client, db):
+    User.objects.create_user(username="doctor7", password=PASSWORD, role=Role.DOCTOR)
+    response = client.post(LOGIN, {"login": "doctor7", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("referrals:index")
+
+
+def test_a_page_asked_for_before_signing_in_wins_over_the_roles_home(client, db):
+    User.objects.create_user(username="doctor8", password=PASSWORD, role=Role.DOCTOR)
+    response = client.post(f"{LOGIN}?next=/referrals/new/",
+                           {"login": "doctor8", "password": PASSWORD})
+    assert response["Location"] == "/referrals/new/"
