@@ -38,7 +38,6 @@ class IcdCode(models.Model):
 
     class Meta:
         managed = False
-        db_table = "disability_icdcode"
         verbose_name = _("ICD-10 code")
         verbose_name_plural = _("ICD-10 codes")
         ordering = ["code"]

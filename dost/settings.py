@@ -149,8 +149,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # The project package is no app, so its template library is named here.
-            "libraries": {"formatting": "dost.templatetags.formatting"},
+            # The project package is no app, so its template libraries are named here.
+            "libraries": {"formatting": "dost.templatetags.formatting",
+                          "applications": "dost.templatetags.applications"},
         },
     },
 ]

@@ -22,14 +22,15 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dost.applications.forms import ApplicationForm, IbanField
-from dost.applications.models import Application, Status
+from dost.applications.form_base import ApplicationForm, IbanField
+from dost.applications.models import Application
 from dost.applications.registry import (
     ApplicationType,
     Decision,
     PrefilledFact,
     register_application_type,
 )
+from dost.applications.statuses import Status
 from dost.registry.models import Contribution, EmploymentSpell, EndReason, Person
 
 CODE = "unemployment_insurance"

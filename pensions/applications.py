@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dost.applications.forms import ApplicationForm, document_field_name
+from dost.applications.form_base import ApplicationForm, document_field_name
 from dost.applications.registry import (
     ApplicationType,
     DocumentRequirement,

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dost.applications.forms import ApplicationForm, IbanField
+from dost.applications.form_base import ApplicationForm, IbanField
 from dost.applications.registry import (
     ApplicationType,
     PrefilledFact,

@@ -14,33 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dost.applications.registry import application_type
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    IN_REVIEW = "in_review", _("in review")
-    NEEDS_INFORMATION = "needs_information", _("more information needed")
-    APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-
-
-# Where each status may go next. Approved, rejected and withdrawn are final:
-# a citizen who disagrees with a decision applies again or appeals.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
-    Status.SUBMITTED: frozenset({Status.IN_REVIEW, Status.NEEDS_INFORMATION, Status.APPROVED,
-                                 Status.REJECTED, Status.WITHDRAWN}),
-    Status.IN_REVIEW: frozenset({Status.NEEDS_INFORMATION, Status.APPROVED, Status.REJECTED,
-                                 Status.WITHDRAWN}),
-    Status.NEEDS_INFORMATION: frozenset({Status.IN_REVIEW, Status.REJECTED, Status.WITHDRAWN}),
-    Status.APPROVED: frozenset(),
-    Status.REJECTED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
-OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION})
+from dost.applications.statuses import OPEN_STATUSES, TRANSITIONS, Status
 
 
 class Application(models.Model):
@@ -90,13 +64,6 @@ class Application(models.Model):
     @property
     def can_withdraw(self) -> bool:
         return Status.WITHDRAWN in TRANSITIONS[self.status]
-
-    @property
-    def title(self) -> str:
-        try:
-            return str(application_type(self.type_code).title)
-        except LookupError:
-            return self.type_code
 
 
 class ApplicationEvent(models.Model):

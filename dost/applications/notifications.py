@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dost.applications.models import Status
 from dost.applications.registry import application_type
+from dost.applications.statuses import Status
 from dost.notifications.templates import register_template
 
 

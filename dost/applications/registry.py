@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 
+from dost.applications.form_base import ApplicationForm
+
 if TYPE_CHECKING:
-    from dost.applications.forms import ApplicationForm
     from dost.applications.models import Application
     from dost.registry.models import Person
 
@@ -78,8 +79,6 @@ class ApplicationType:
     description: str | Promise = ""
 
     def __post_init__(self) -> None:
-        from dost.applications.forms import ApplicationForm
-
         if not self.code.replace("_", "").isalnum() or self.code != self.code.lower():
             raise ValueError(f"Application type code {self.code!r}: lowercase letters, digits, _")
         if not issubclass(self.form_class, ApplicationForm):

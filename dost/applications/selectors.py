@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from dost.applications.models import (
-    OPEN_STATUSES,
     Application,
     ApplicationDocument,
     ApplicationEvent,
@@ -22,6 +21,7 @@ from dost.applications.models import (
     localised,
 )
 from dost.applications.registry import ApplicationType, PrefilledFact, application_type
+from dost.applications.statuses import OPEN_STATUSES
 from dost.errors import DomainError
 from dost.notifications.selectors import sms_messages_of_person
 from dost.notifications.templates import render_message
@@ -189,6 +189,15 @@ def notifications_of_person(person_id: int, *,
     return notifications
 
 
+def application_title(type_code: str) -> str:
+    """The service's title in the reader's language; its code once no subsystem registers it
+    (an application outlives the type it was made under)."""
+    try:
+        return str(application_type(type_code).title)
+    except LookupError:
+        return type_code
+
+
 @dataclass(frozen=True)
 class TypeApplications:
     """Applications submitted for one service, whatever became of them."""
@@ -199,10 +208,7 @@ class TypeApplications:
     @property
     def title(self) -> str:
         # Looked up on reading, in the reader's language: totals are cached and shared.
-        try:
-            return str(application_type(self.type_code).title)
-        except LookupError:
-            return self.type_code
+        return application_title(self.type_code)
 
 
 def application_totals_by_type() -> list[TypeApplications]:

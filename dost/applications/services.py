@@ -19,18 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dost.accounts.models import Role
-from dost.applications.forms import MESSAGE_MAX_LENGTH, ApplicationForm
+from dost.applications.form_base import ApplicationForm
+from dost.applications.forms import MESSAGE_MAX_LENGTH
 from dost.applications.models import (
-    OPEN_STATUSES,
-    TRANSITIONS,
     Application,
     ApplicationDocument,
     ApplicationEvent,
     ApplicationMessage,
-    Status,
 )
 from dost.applications.registry import ApplicationType, application_type
 from dost.applications.selectors import prefilled_facts
+from dost.applications.statuses import OPEN_STATUSES, TRANSITIONS, Status
 from dost.audit.decisions import decision_record
 from dost.audit.models import DecisionKind, Subject, channel_for_role
 from dost.audit.services import access_record

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dost.applications.forms import evidence_field
+from dost.applications.form_base import evidence_field
 from dost.registry.corrections import CORRECTABLE_FACTS, MAX_PROPOSED_LENGTH, facts_of_group
 
 # The form offered under "Something else is wrong or missing": any fact.

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dost.accounts.decorators import own_person_id, role_required
 from dost.accounts.models import Role
 from dost.applications.forms import MessageForm, StatusChangeForm, WithdrawForm
-from dost.applications.models import OPEN_STATUSES, Application, Status
+from dost.applications.models import Application
 from dost.applications.registry import application_type, application_types
 from dost.applications.selectors import (
     application_document,
@@ -47,6 +47,7 @@ from dost.applications.services import (
     application_submit,
     application_withdraw,
 )
+from dost.applications.statuses import OPEN_STATUSES, Status
 from dost.audit.models import Subject, channel_for_role
 from dost.audit.services import access_records_for_list
 from dost.entitlements.selectors import explained_awards

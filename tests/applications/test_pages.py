@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dost.accounts.models import User
-from dost.applications.models import Status
 from dost.applications.services import application_status_change
+from dost.applications.statuses import Status
 from dost.audit.models import AccessRecord
 from dost.entitlements.services import entitlements_for_people
 from dost.registry.models import FamilyRelation

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 
-from dost.applications.forms import ApplicationForm
+from dost.applications.form_base import ApplicationForm
 from dost.applications.registry import (
     ApplicationType,
     application_type,

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from dost.accounts.services import citizen_account_create
-from dost.applications.forms import ApplicationForm
-from dost.applications.models import Application, ApplicationEvent, Status
+from dost.applications.form_base import ApplicationForm
+from dost.applications.models import Application, ApplicationEvent
 from dost.applications.registry import (
     ApplicationType,
     PrefilledFact,
@@ -17,6 +17,7 @@ from dost.applications.registry import (
     unregister_application_type,
 )
 from dost.applications.services import InvalidApplication, application_form, application_submit
+from dost.applications.statuses import Status
 from dost.audit.models import DecisionEntry
 from dost.errors import DomainError
 from dost.registry.models import Household, Person

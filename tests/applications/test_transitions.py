@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from dost.applications.models import ApplicationEvent, Status
+from dost.applications.models import ApplicationEvent
 from dost.applications.services import (
     application_message_post,
     application_status_change,
     application_withdraw,
 )
+from dost.applications.statuses import Status
 from dost.audit.models import AccessRecord, DecisionEntry
 from dost.audit.verification import decision_log_verify
 from dost.errors import DomainError

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from dost.accounts.services import citizen_account_create
-from dost.applications.forms import ApplicationForm
+from dost.applications.form_base import ApplicationForm
 from dost.applications.registry import (
     ApplicationType,
     register_application_type,
