@@ -2,6 +2,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# The Django plugin loads the settings, which never connect: a DATABASE_URL keeps them
+# from starting the embedded PostgreSQL just to type-check.
+MYPY = DATABASE_URL=$${DATABASE_URL:-postgres://typecheck@127.0.0.1:1/none} $(BIN)/mypy
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -33,6 +36,7 @@ run: install
 test: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
+	$(MYPY)
 	$(BIN)/pytest
 
 # Only the browser tests (Debian's Chromium, e.g. `apt-get install chromium`; CHROMIUM_PATH
@@ -49,6 +53,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(MYPY)
 
 format: install-dev
 	$(BIN)/ruff check --fix .

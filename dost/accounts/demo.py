@@ -78,7 +78,7 @@ def demo_users_ensure() -> list[DemoLogin]:
         existing_citizen.set_password(DEMO_PASSWORD)
         existing_citizen.save()
     if existing_citizen is not None:
-        logins.append(DemoLogin(Role.CITIZEN.label, existing_citizen.username, DEMO_PASSWORD,
+        logins.append(DemoLogin(str(Role.CITIZEN.label), existing_citizen.username, DEMO_PASSWORD,
                                 None))
     for username, role, first_name, last_name in STAFF_DEMO_USERS:
         user, created = User.objects.get_or_create(
@@ -94,6 +94,6 @@ def demo_users_ensure() -> list[DemoLogin]:
             user=user, type=Authenticator.Type.TOTP
         ).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
-        logins.append(DemoLogin(role.label, username, DEMO_PASSWORD,
+        logins.append(DemoLogin(str(role.label), username, DEMO_PASSWORD,
                                 DEMO_TOTP_SECRET if needs_second_factor else None))
     return logins

@@ -19,6 +19,8 @@ from dost.registry.evidence import EVIDENCE_ACCEPT, MAX_EVIDENCE_BYTES, validate
 from dost.registry.validators import validate_iban
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dost.applications.registry import DocumentRequirement
     from dost.registry.models import Person
 
@@ -29,7 +31,8 @@ def document_field_name(code: str) -> str:
     return f"{DOCUMENT_PREFIX}{code}"
 
 
-def evidence_field(*, label: object, required: bool, help_text: object = "") -> forms.FileField:
+def evidence_field(*, label: StrOrPromise, required: bool,
+                   help_text: StrOrPromise = "") -> forms.FileField:
     limit = MAX_EVIDENCE_BYTES // (1024 * 1024)
     hint = _("PDF, JPEG or PNG, up to %(limit)s MB.") % {"limit": limit}
     return forms.FileField(
@@ -53,7 +56,7 @@ class IbanField(forms.CharField):
         super().__init__(validators=[validate_iban], **kwargs)
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value).replace(" ", "").upper()
+        return (super().to_python(value) or "").replace(" ", "").upper()
 
 
 class ApplicationForm(forms.Form):

@@ -28,6 +28,8 @@ from django.utils.functional import Promise
 from dost.applications.form_base import ApplicationForm
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dost.applications.models import Application
     from dost.registry.models import Person
 
@@ -38,7 +40,7 @@ FactValue = str | Promise | int | Decimal | dt.date
 class PrefilledFact:
     """A fact the state holds: shown to the citizen, never asked of them."""
 
-    label: str | Promise
+    label: StrOrPromise
     value: FactValue
     # Code of the ``dost.registry.Source`` institution the fact came from.
     source: str
@@ -50,9 +52,9 @@ class DocumentRequirement:
     """A paper the citizen uploads because the state does not hold the fact it proves."""
 
     code: str
-    title: str | Promise
+    title: StrOrPromise
     required: bool = True
-    help_text: str | Promise = ""
+    help_text: StrOrPromise = ""
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,13 @@ def _no_documents(person: Person) -> list[DocumentRequirement]:
 @dataclass(frozen=True)
 class ApplicationType:
     code: str
-    title: str | Promise
+    title: StrOrPromise
     form_class: type[ApplicationForm]
     prefill: Callable[[Person], dict[str, PrefilledFact]]
     documents: Callable[[Person], list[DocumentRequirement]] = _no_documents
     on_submit: Callable[[Application], None] | None = None
     decide: Callable[[Application], Decision | None] | None = None
-    description: str | Promise = ""
+    description: StrOrPromise = ""
 
     def __post_init__(self) -> None:
         if not self.code.replace("_", "").isalnum() or self.code != self.code.lower():
