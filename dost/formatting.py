@@ -152,8 +152,8 @@ def format_datetime(value: dt.datetime, *, language: str | None = None) -> str:
     moment = timezone.localtime(value) if timezone.is_aware(value) else value
     day = format_date(moment.date(), language=code)
     time = babel_dates.format_time(moment.time(), format="short", locale=_locale(code))
-    return babel_dates.get_datetime_format("long", locale=_locale(code)).replace(
-        "{1}", day).replace("{0}", time)
+    pattern = str(babel_dates.get_datetime_format("long", locale=_locale(code)))
+    return pattern.replace("{1}", day).replace("{0}", time)
 
 
 def capfirst(text: object, *, language: str | None = None) -> str:

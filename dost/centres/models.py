@@ -7,12 +7,18 @@ language, and search can look in all three at once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.expressions import CombinedExpression
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LANGUAGES = ("az", "en", "ru")
 
@@ -91,7 +97,7 @@ class Fold(models.Func):
 SEARCH_CONFIGS = {"az": "simple", "en": "english", "ru": "russian"}
 
 
-def _document(language: str) -> SearchVector:
+def _document(language: str) -> CombinedExpression:
     config = SEARCH_CONFIGS[language]
     return (
         SearchVector(Fold(f"title_{language}"), config=config, weight="A")
@@ -230,13 +236,13 @@ class Service(Translated):
         return [step.get(language) or step["az"] for step in self.steps]
 
     @property
-    def data_groups(self) -> list[str]:
+    def data_groups(self) -> list[StrOrPromise]:
         """Labels of the facts the state already holds for this service."""
         labels = dict(DataGroup.choices)
         return [labels.get(group, group) for group in self.required_data]
 
     @property
-    def channel_labels(self) -> list[str]:
+    def channel_labels(self) -> list[StrOrPromise]:
         labels = dict(Channel.choices)
         return [labels.get(channel, channel) for channel in self.channels]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
@@ -17,6 +18,9 @@ from dost.registry.models import (
     Source,
 )
 from dost.registry.validators import FIN_RE, name_key, normalize_fin, normalize_phone
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LOOKUP_LIMIT = 20
 _SIMILAR_KEYS = 8
@@ -108,7 +112,7 @@ def find_people(query: str, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
 
 @dataclass(frozen=True)
 class FactRow:
-    label: str
+    label: StrOrPromise
     value: object
     source: Source | None
     recorded_at: object
@@ -116,7 +120,7 @@ class FactRow:
 
 @dataclass(frozen=True)
 class FactGroup:
-    title: str
+    title: StrOrPromise
     rows: list[FactRow] = field(default_factory=list)
     # Stable name of the group (``corrections.CORRECTABLE_FACTS`` refer to it).
     key: str = ""
@@ -137,12 +141,12 @@ def person_facts(person: Person) -> list[FactGroup]:
             FactRow(_("Date of death"), person.death_date, sources.get(person.source_id), recorded)
         )
     contact = FactGroup(_("Contact and payment"), key="contact", rows=[
-        FactRow(_("Mobile phone"), person.phone or "—", sources.get(person.phone_source_id),
+        FactRow(_("Mobile phone"), person.phone or "—", sources.get(person.phone_source_id or ""),
                 recorded),
-        FactRow(_("Region"), person.region or "—", sources.get(person.address_source_id),
+        FactRow(_("Region"), person.region or "—", sources.get(person.address_source_id or ""),
                 recorded),
         FactRow(_("Bank account (IBAN)"), person.bank_account or "—",
-                sources.get(person.bank_account_source_id), recorded),
+                sources.get(person.bank_account_source_id or ""), recorded),
     ])
     family = FactGroup(_("Family"), key="family", rows=[
         FactRow(relation.get_kind_display(), relation.relative.full_name,

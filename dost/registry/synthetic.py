@@ -351,7 +351,7 @@ class CountryGenerator:
             father = adult("M", max(head_age, 20))
             mother = adult("F", max(18, head_age - rng.randrange(0, 9)))
             self._marry(batch, father, mother)
-        if kind == "three_generations":
+        if kind == "three_generations" and father is not None:
             grandfather_age = self._age(father.birth) + rng.randrange(22, 36)
             grandmother = self._person(
                 batch, household_id, region, address, sex="F",
