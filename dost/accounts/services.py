@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +29,7 @@ from dost.accounts.models import (
 )
 from dost.errors import DomainError
 from dost.registry.models import Person
+from dost.registry.validators import FIN_RE, normalize_fin
 
 # How long a rotated token keeps working: time for the institution to switch to the new key.
 ROTATION_GRACE_DEFAULT = dt.timedelta(hours=24)
@@ -37,6 +44,82 @@ def citizen_account_create(*, person: Person, password: str) -> User:
     user.set_password(password)
     user.save()
     return user
+
+
+# Accounts an administrator creates: every role but the citizen's (from the registry) and
+# the employer's (not yet served).
+OFFICIAL_ROLES = (Role.STAFF, Role.AGENT, Role.EXPERT, Role.DOCTOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class SecondFactor:
+    """What the new account's holder types into an authenticator app, shown once."""
+
+    secret: str
+    uri: str
+    recovery_codes: list[str]
+
+
+def official_account_check(*, username: str, role: str, email: str = "") -> None:
+    """Refuse, before any password is asked for, an account that could not be created."""
+    if role not in OFFICIAL_ROLES:
+        raise DomainError(
+            _("Unknown role %(role)s. Known roles: %(known)s.")
+            % {"role": role, "known": ", ".join(OFFICIAL_ROLES)}, code="unknown_role")
+    if not username:
+        raise DomainError(_("Give the account a username."), code="username_required")
+    try:
+        User.username_validator(username)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="invalid_username") from None
+    if FIN_RE.match(normalize_fin(username)):
+        # The sign-in form reads seven such characters as a FIN: the account would take
+        # the login of the citizen who has that FIN.
+        raise DomainError(_("%(username)s could be a citizen's FIN: choose a username that "
+                            "is not 7 letters and digits.") % {"username": username},
+                          code="username_like_fin")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("There is already an account named %(username)s.")
+                          % {"username": username}, code="duplicate_account")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(_("%(email)s is not an e-mail address.") % {"email": email},
+                              code="invalid_email") from None
+
+
+def official_account_create(
+    *, username: str, role: str, password: str, first_name: str = "", last_name: str = "",
+    email: str = "",
+) -> tuple[User, SecondFactor | None]:
+    """An official's account, with its second factor set up when the role needs one.
+
+    An administrator is a superuser with access to the Django admin. Nothing is created
+    when anything is refused: the role, the username, the e-mail or the password.
+    """
+    username, email = username.strip(), email.strip()
+    official_account_check(username=username, role=role, email=email)
+    administrator = role == Role.ADMIN
+    user = User(username=username, role=role, first_name=first_name.strip(),
+                last_name=last_name.strip(), email=email,
+                is_staff=administrator, is_superuser=administrator)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="weak_password") from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        second_factor = None
+        if role in settings.TWO_FACTOR_ROLES or administrator:
+            secret = generate_totp_secret()
+            TOTP.activate(user, secret)
+            codes = RecoveryCodes.activate(user).get_unused_codes()
+            second_factor = SecondFactor(secret=secret,
+                                         uri=get_mfa_adapter().build_totp_url(user, secret),
+                                         recovery_codes=codes)
+    return user, second_factor
 
 
 def institution_token_create(

@@ -24,6 +24,7 @@ class Subject(models.TextChoices):
     AWARDS = "awards", _("awards and benefits")
     DISABILITY_CASE = "disability_case", _("disability case (medical information, without your "
                                            "name, seen by the expert commission)")
+    COMPLAINTS = "complaints", _("complaints and appeals")
 
 
 class AccessRecord(models.Model):
@@ -115,6 +116,7 @@ class DecisionKind(models.TextChoices):
     ASSIGNMENT = "assignment", _("assignment of a case to an expert commission")
     ASSESSMENT = "assessment", _("disability assessment")
     AID = "aid", _("decision on a request for a rehabilitation aid")
+    COMPLAINT = "complaint", _("answer to a complaint or appeal")
 
 
 def _statement_time() -> models.Func:

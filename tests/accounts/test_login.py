@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
+    TOTP,
     format_hotp_value,
+    generate_totp_secret,
     hotp_value,
     yield_hotp_counters_from_time,
 )
@@ -105,3 +107,46 @@ def test_a_page_asked_for_before_signing_in_wins_over_the_roles_home(client, db)
     response = client.post(f"{LOGIN}?next=/referrals/new/",
                            {"login": "doctor8", "password": PASSWORD})
     assert response["Location"] == "/referrals/new/"
+
+
+def _signed_in_with_code(client, user: User) -> str:
+    """Where the second factor's answer sends ``user``."""
+    client.post(LOGIN, {"login": user.username, "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(user)})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_centre_staff_land_on_the_applications_queue(client, charlie):
+    assert _signed_in_with_code(client, charlie) == reverse("esocial:staff_applications")
+
+
+def test_an_agent_lands_on_the_citizen_search(client, agent):
+    assert _signed_in_with_code(client, agent) == reverse("registry:citizen_search")
+
+
+def test_an_administrator_lands_on_the_admin(client, db):
+    administrator = User.objects.create_user(username="root", password=PASSWORD,
+                                             role=Role.ADMIN, is_staff=True,
+                                             is_superuser=True)
+    TOTP.activate(administrator, generate_totp_secret())
+    home = _signed_in_with_code(client, administrator)
+    assert home == reverse("admin:index")
+    assert client.get(home).status_code == 200
+
+
+def test_an_employer_with_no_page_yet_lands_on_the_portal_home(client, db):
+    User.objects.create_user(username="employer7", password=PASSWORD, role=Role.EMPLOYER)
+    response = client.post(LOGIN, {"login": "employer7", "password": PASSWORD})
+    assert response["Location"] == reverse("esocial:home")
+
+
+def test_a_citizen_lands_on_the_portal_home(client, alice):
+    response = client.post(LOGIN, {"login": "5ALC7E1", "password": PASSWORD})
+    assert response["Location"] == reverse("esocial:home")
+
+
+def test_a_page_asked_for_wins_over_the_home_after_the_second_factor(client, charlie):
+    client.post(f"{LOGIN}?next=/backoffice/citizens/", {"login": "charlie", "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(charlie)})
+    assert response["Location"] == "/backoffice/citizens/"

@@ -71,6 +71,20 @@ def test_award_explanation_opens_and_stays_accessible(any_page, citizen, sign_in
     assert_page_ok(any_page)
 
 
+def test_missing_page_is_the_sites_own_and_accessible(any_page):
+    any_page.goto("/no-such-page/")
+    expect(any_page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert_page_ok(any_page)
+
+
+def test_officials_refused_a_citizens_page_are_told_why_accessibly(any_page, charlie, sign_in):
+    sign_in(any_page, charlie)
+    any_page.goto(reverse("esocial:queue_book"))
+    expect(any_page.get_by_role("heading", level=1)).to_have_text("This page is not open to you")
+    expect(any_page.locator("main")).to_contain_text("This page is for citizens")
+    assert_page_ok(any_page)
+
+
 def test_signed_out_visitor_is_sent_to_sign_in(page):
     page.goto(reverse("esocial:my_data"))
     expect(page).to_have_url(re.compile(re.escape(reverse("account_login"))))

@@ -154,6 +154,10 @@ def aid_request_approval(world: World, party: str) -> dict[str, Any]:
     return {"pk": world.aid_requests[party].pk, "step": "approve"}
 
 
+def complaint(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.complaints[party].pk}
+
+
 def msec_case(world: World, party: str) -> dict[str, Any]:
     assert world.case is not None
     return {"case_number": world.case.case_number}
@@ -249,6 +253,15 @@ DECISIONS: dict[str, Access] = {
     "entitlements:scan_create": backoffice(method="POST"),
     "entitlements:scan_detail": backoffice(kwargs=scan),
     "entitlements:scan_resume": backoffice(kwargs=scan, method="POST"),
+    # Complaints: the STAFF user works in the unit of both citizens' complaints; the admin sees
+    # every unit.
+    "complaints_backoffice:dashboard": backoffice(),
+    "complaints_backoffice:new": backoffice(),
+    "complaints_backoffice:unit": backoffice(kwargs=constant(code="service")),
+    "complaints_backoffice:complaint": backoffice(kwargs=complaint),
+    "complaints_backoffice:take": backoffice(kwargs=complaint, method="POST"),
+    "complaints_backoffice:answer": backoffice(kwargs=complaint, method="POST"),
+    "complaints_backoffice:reject": backoffice(kwargs=complaint, method="POST"),
     "bridge_review:queue": backoffice(),
     "bridge_review:event": backoffice(kwargs=held_event),
     "bridge_review:apply": backoffice(kwargs=held_event, method="POST"),
@@ -282,6 +295,9 @@ DECISIONS: dict[str, Access] = {
     "esocial:my_awards": citizens(),
     "pensions:capital": citizens(),
     "esocial:queue_mine": citizens(),
+    "complaints:mine": citizens(),
+    "complaints:new": citizens(),
+    "complaints:detail": citizens_own(complaint),
     "esocial:queue_book": citizens(),
     "esocial:queue_ticket": citizens_own(booking),
     "esocial:queue_move": citizens_own(booking),
@@ -374,12 +390,19 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "payments.paymentschedule": NO_ADD_OR_DELETE,
     "payments.payment": NO_ADD_OR_DELETE,
     "applications.application": NO_ADD_OR_DELETE,
+    "disability.commission": EDITABLE,
+    "disability.healthfacility": EDITABLE,
+    "disability.aiditem": EDITABLE,
+    "complaints.unit": EDITABLE,
+    "complaints.category": EDITABLE,
 }
 
 ADMIN_ONLY = decided(allow=(ADMIN,))
 ADMIN_SITE: dict[str, Access] = {
     "admin:index": Access(ADMIN_ONLY),
-    "admin:login": public(),
+    # The admin's sign-in hands over to the site's (with the second factor): the anonymous
+    # are sent there, an administrator to the admin's index, anyone else refused.
+    "admin:login": Access(ADMIN_ONLY),
     # Whoever is not signed in to the admin is sent to its index, which asks them to.
     "admin:logout": public(method="POST"),
     "admin:password_change": Access(ADMIN_ONLY),

@@ -58,6 +58,9 @@ from dost.bridge.services import event_receive
 from dost.centres.models import Centre, Service
 from dost.certificates.models import Certificate
 from dost.certificates.services import certificate_issue
+from dost.complaints.models import Category, Complaint, UnitMember
+from dost.complaints.models import Channel as ComplaintChannel
+from dost.complaints.services import complaint_open
 from dost.entitlements.models import Award, ScanRun
 from dost.entitlements.services import entitlements_for_people
 from dost.entitlements.tasks import scan_launch
@@ -127,6 +130,8 @@ class World:
     events: dict[str, InboundEvent] = field(default_factory=dict)
     held_event: InboundEvent | None = None
     scan: ScanRun | None = None
+    # A complaint of each citizen, to the unit the STAFF user works in.
+    complaints: dict[str, Complaint] = field(default_factory=dict)
 
     clients: dict[str, Client] = field(default_factory=dict)
 
@@ -255,7 +260,18 @@ def build_world() -> World:
     _admin_rows(world)
     _request_aids(world, today=today)
     _disability_world(world, today=today)
+    _complaints_world(world)
     return world
+
+
+def _complaints_world(world: World) -> None:
+    """The STAFF user answers the service-quality unit's complaints; each citizen made one."""
+    category = Category.objects.get(code="service_quality")
+    UnitMember.objects.create(unit_id=category.unit_id, user=world.users[STAFF])
+    for party in (CITIZEN_A, CITIZEN_B):
+        world.complaints[party] = complaint_open(
+            person=world.people[party], category=category, text="Kept waiting.",
+            channel=ComplaintChannel.PORTAL)
 
 
 def _disability_world(world: World, *, today: dt.date) -> None:
