@@ -56,6 +56,8 @@ def decision_receipts(award_ids: Iterable[int]) -> dict[int, list[Receipt]]:
             .values_list("id", "award_id", "kind", "recorded_at", "entry_hash",
                          "batch__position"))
     for entry_id, award_id, kind, recorded_at, entry_hash, position in rows:
+        if award_id is None:  # excluded by the filter; said again for the type checker
+            continue
         receipts.setdefault(award_id, []).append(
             Receipt(entry_id, award_id, kind, recorded_at, entry_hash, position))
     return receipts

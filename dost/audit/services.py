@@ -50,7 +50,7 @@ def access_record(
 
 def access_records_for_list(
     *,
-    person_ids: Iterable[int],
+    person_ids: Iterable[int | None],
     what: str,
     reason: str | Promise,
     channel: str,

@@ -146,7 +146,7 @@ def category_detail(code: str) -> ServiceCategory | None:
 def catalogue_version() -> str:
     """Changes whenever the catalogue does (``services.catalogue_search_refresh``):
     part of the key of every cached rendering of the catalogue."""
-    return cache.get_or_set(CATALOGUE_VERSION_KEY, lambda: uuid4().hex, None)
+    return str(cache.get_or_set(CATALOGUE_VERSION_KEY, lambda: uuid4().hex, None))
 
 
 def service_detail(code: str) -> Service | None:

@@ -109,7 +109,7 @@ def _upsert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     objects = [model(**{key: value for key, value in row.items() if key in columns})
                for row in rows]
     update = sorted(key for key in rows[0] if key in columns and key != "code")
-    model.objects.bulk_create(objects, update_conflicts=True, unique_fields=["code"],
+    model._default_manager.bulk_create(objects, update_conflicts=True, unique_fields=["code"],
                               update_fields=update)
 
 

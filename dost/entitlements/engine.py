@@ -232,7 +232,7 @@ def rule_arguments(rule: Rule, on: dt.date) -> dict[str, Any]:
         used[name] = parameter_on(name, on)
     arguments: dict[str, Any] = {"on": on}
     arguments.update({name: value.value for name, value in used.items()})
-    recorded = {name: value.as_fact() for name, value in used.items()}
+    recorded: dict[str, Any] = {name: value.as_fact() for name, value in used.items()}
     for name in rule.dated_parameters:
         values = history(name)
         arguments[f"{name}__starts"] = [value.starts_on for value in values]
