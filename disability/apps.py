@@ -9,6 +9,7 @@ class DisabilityConfig(AppConfig):
 
     def ready(self) -> None:
         from disability.certificates import register_certificates
+        from disability.citizen_view import register_panels
         from disability.demo import demo_disability
         from disability.notifications import register_templates
         from disability.register_sms import register_sms_templates
@@ -18,3 +19,4 @@ class DisabilityConfig(AppConfig):
         register_demo_step(demo_disability)
         register_templates()
         register_sms_templates()
+        register_panels()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("referrals/", include("disability.urls_referrals")),
     path("msec/", include("disability.urls_msec")),
     path("complaints/", include("dost.complaints.urls")),
+    path("callcentre/", include("callcentre.urls")),
     path("", include("esocial.urls")),
 ]
 

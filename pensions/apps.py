@@ -10,6 +10,7 @@ class PensionsConfig(AppConfig):
     def ready(self) -> None:
         from pensions.applications import register as register_applications
         from pensions.certificates import register_certificates
+        from pensions.citizen_view import register_panels
         from pensions.explain import register_labels
         from pensions.rules import register_rules
 
@@ -17,3 +18,4 @@ class PensionsConfig(AppConfig):
         register_labels()
         register_certificates()
         register_applications()
+        register_panels()

@@ -24,8 +24,7 @@ HOME_OF_ROLE = {
     "expert": "msec:index",
     # The applications queue is the centre staff's day, until the back-office has a home.
     "staff": "esocial:staff_applications",
-    # Finding the caller is the agent's first step, until the agent console exists.
-    "agent": "registry:citizen_search",
+    "agent": "callcentre:console",
     "admin": "admin:index",
 }
 

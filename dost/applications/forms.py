@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from dost.applications.statuses import Status
 
 MESSAGE_MAX_LENGTH = 2000
+# Papers one answer to a request for information may carry.
+MESSAGE_MAX_DOCUMENTS = 5
 
 
 class MessageForm(forms.Form):

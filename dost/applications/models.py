@@ -116,10 +116,16 @@ class ApplicationMessage(models.Model):
 
 
 class ApplicationDocument(models.Model):
+    """A paper filed with the application, or sent later with a message of the thread
+    (the applicant's answer to a request for information)."""
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE,
                                     related_name="documents", db_index=False)
-    # Which of the type's ``DocumentRequirement`` this paper answers.
-    requirement = models.CharField(_("document"), max_length=64)
+    message = models.ForeignKey(ApplicationMessage, on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="documents", db_index=False)
+    # Which of the type's ``DocumentRequirement`` this paper answers; empty when it came
+    # with a message.
+    requirement = models.CharField(_("document"), max_length=64, blank=True)
     file = models.FileField(_("file"), upload_to="applications/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=64)
@@ -129,7 +135,11 @@ class ApplicationDocument(models.Model):
     class Meta:
         verbose_name = _("application document")
         verbose_name_plural = _("application documents")
-        indexes = [models.Index(fields=["application"], name="application_document_idx")]
+        indexes = [
+            models.Index(fields=["application"], name="application_document_idx"),
+            models.Index(fields=["message"], name="application_doc_message_idx",
+                         condition=Q(message__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

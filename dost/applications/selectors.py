@@ -111,13 +111,17 @@ def application_for_staff(pk: int) -> Application | None:
 
 
 def application_with_history(application: Application) -> Application:
-    """The application with its timeline, messages and documents prefetched (three queries)."""
+    """The application with its timeline, its messages with the papers each carried, and
+    the papers filed with it as ``papers`` (four queries at most).
+    """
+    documents = ApplicationDocument.objects.order_by("uploaded_at", "id")
     prefetch_related_objects(
         [application],
         Prefetch("events", ApplicationEvent.objects.select_related("actor").order_by("at", "id")),
         Prefetch("messages",
-                 ApplicationMessage.objects.select_related("author").order_by("at", "id")),
-        Prefetch("documents", ApplicationDocument.objects.order_by("uploaded_at", "id")),
+                 ApplicationMessage.objects.select_related("author").order_by("at", "id")
+                 .prefetch_related(Prefetch("documents", documents))),
+        Prefetch("documents", documents.filter(message__isnull=True), to_attr="papers"),
     )
     return application
 

@@ -8,10 +8,13 @@ decision is made and when staff write to them (queued in the same transaction).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -20,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from dost.accounts.models import Role
 from dost.applications.form_base import ApplicationForm
-from dost.applications.forms import MESSAGE_MAX_LENGTH
+from dost.applications.forms import MESSAGE_MAX_DOCUMENTS, MESSAGE_MAX_LENGTH
 from dost.applications.models import (
     Application,
     ApplicationDocument,
@@ -36,7 +39,7 @@ from dost.audit.services import access_record
 from dost.errors import DomainError
 from dost.notifications.services import sms_enqueue
 from dost.notifications.tasks import schedule_delivery
-from dost.registry.evidence import evidence_content_type
+from dost.registry.evidence import evidence_content_type, validate_evidence_file
 from dost.registry.models import Person
 
 if TYPE_CHECKING:
@@ -108,16 +111,8 @@ def application_submit(*, person: Person, type_code: str, data: Any, files: Any 
             ApplicationEvent.objects.create(application=application, status_to=Status.SUBMITTED,
                                             actor=submitted_by, at=now)
             for requirement, upload in form.uploaded_documents():
-                document = ApplicationDocument(
-                    application=application, requirement=requirement.code,
-                    original_name=PurePath(upload.name or "").name[:255],
-                    content_type=evidence_content_type(upload), size=upload.size or 0,
-                )
-                # A random name: the citizen's file name stays out of paths and URLs.
-                suffix = PurePath(upload.name or "").suffix.lower()
-                document.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
-                stored.append(document.file.name)
-                document.save()
+                _store_document(application, upload, stored=stored,
+                                requirement=requirement.code)
             if kind.on_submit is not None:
                 kind.on_submit(application)
             if kind.decide is not None:
@@ -145,6 +140,23 @@ def _refuse_second_open(*, person: Person, kind: ApplicationType) -> None:
               "Follow it on its page, or withdraw it first.") % {"reference": existing.reference},
             code="already_open",
         )
+
+
+def _store_document(application: Application, upload: UploadedFile, *, stored: list[str],
+                    requirement: str = "",
+                    message: ApplicationMessage | None = None) -> ApplicationDocument:
+    """Save one checked paper; its stored name is added to ``stored`` for the cleanup."""
+    document = ApplicationDocument(
+        application=application, message=message, requirement=requirement,
+        original_name=PurePath(upload.name or "").name[:255],
+        content_type=evidence_content_type(upload), size=upload.size or 0,
+    )
+    # A random name: the citizen's file name stays out of paths and URLs.
+    suffix = PurePath(upload.name or "").suffix.lower()
+    document.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    stored.append(document.file.name)
+    document.save()
+    return document
 
 
 def _remove_files(names: list[str]) -> None:
@@ -269,12 +281,14 @@ def application_withdraw(*, application: Application, user: User,
     return event
 
 
-def application_message_post(*, application: Application, author: User,
-                             body: str) -> ApplicationMessage:
-    """Add a message to the thread.
+def application_message_post(*, application: Application, author: User, body: str,
+                             documents: Sequence[UploadedFile] = ()) -> ApplicationMessage:
+    """Add a message to the thread, with up to ``MESSAGE_MAX_DOCUMENTS`` papers.
 
     A citizen's answer to a request for information puts the application back
-    in review; a message from staff is announced to the citizen by SMS.
+    in review, and only that answer may carry papers (checked by their content;
+    one bad file refuses the whole message and nothing is stored); a message
+    from staff is announced to the citizen by SMS.
     """
     body = (body or "").strip()
     if not body:
@@ -287,18 +301,50 @@ def application_message_post(*, application: Application, author: User,
     if not from_staff and author.person_id != application.person_id:
         raise DomainError(_("Only the applicant and DOST staff can write here."),
                           code="not_participant")
-    with transaction.atomic():
-        locked = _locked(application)
-        if locked.status == Status.WITHDRAWN:
-            raise DomainError(_("This application was withdrawn; messages are closed."),
-                              code="withdrawn")
-        message = ApplicationMessage.objects.create(application=locked, author=author,
-                                                    from_staff=from_staff, body=body)
-        if from_staff:
-            _tell_citizen(locked, template="application_message",
-                          dedupe_key=f"application-message:{message.pk}")
-        elif locked.status == Status.NEEDS_INFORMATION:
-            _move(locked, to=Status.IN_REVIEW, actor=author,
-                  note=_("The applicant answered."))
+    documents = list(documents)
+    if documents:
+        _check_reply_documents(documents, from_staff=from_staff)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _locked(application)
+            if locked.status == Status.WITHDRAWN:
+                raise DomainError(_("This application was withdrawn; messages are closed."),
+                                  code="withdrawn")
+            if documents and locked.status != Status.NEEDS_INFORMATION:
+                raise DomainError(
+                    _("Documents can be sent only in answer to a request for information."),
+                    code="documents_not_requested")
+            message = ApplicationMessage.objects.create(application=locked, author=author,
+                                                        from_staff=from_staff, body=body)
+            for upload in documents:
+                _store_document(locked, upload, stored=stored, message=message)
+            if from_staff:
+                _tell_citizen(locked, template="application_message",
+                              dedupe_key=f"application-message:{message.pk}")
+            elif locked.status == Status.NEEDS_INFORMATION:
+                _move(locked, to=Status.IN_REVIEW, actor=author,
+                      note=_("The applicant answered."))
+    except BaseException:
+        _remove_files(stored)
+        raise
     application.status = locked.status
     return message
+
+
+def _check_reply_documents(documents: list[UploadedFile], *, from_staff: bool) -> None:
+    if from_staff:
+        raise DomainError(_("Only the applicant can attach documents to a message."),
+                          code="documents_not_requested")
+    if len(documents) > MESSAGE_MAX_DOCUMENTS:
+        raise DomainError(
+            _("Attach at most %(limit)s documents to one message.")
+            % {"limit": MESSAGE_MAX_DOCUMENTS}, code="too_many_documents")
+    for upload in documents:
+        try:
+            validate_evidence_file(upload)
+        except ValidationError as exc:
+            raise DomainError(
+                _("“%(name)s” was not accepted: %(problem)s")
+                % {"name": PurePath(upload.name or "").name, "problem": " ".join(exc.messages)},
+                code="bad_document") from None

@@ -25,6 +25,8 @@ class Subject(models.TextChoices):
     DISABILITY_CASE = "disability_case", _("disability case (medical information, without your "
                                            "name, seen by the expert commission)")
     COMPLAINTS = "complaints", _("complaints and appeals")
+    CITIZEN_VIEW = "citizen_view", _("overview of your awards, applications, payments, "
+                                     "queue tickets, complaints and messages")
 
 
 class AccessRecord(models.Model):

@@ -11,6 +11,7 @@ from dost.accounts.decorators import role_required
 from dost.accounts.models import Role
 from dost.audit.models import Subject, channel_for_role
 from dost.audit.services import access_record, access_records_for_list
+from dost.entitlements.selectors import award_cards
 from dost.http import client_ip
 from dost.registry.forms import AccessReasonForm, CitizenSearchForm
 from dost.registry.selectors import find_people, person_by_fin, person_facts
@@ -43,15 +44,20 @@ def citizen_record(request, fin: str):
         raise Http404
     form = AccessReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        access_record(
-            person_id=person.pk,
-            actor_id=request.user.pk,
-            channel=channel_for_role(request.user.role),
-            what=Subject.REGISTRY_RECORD,
-            reason=form.cleaned_data["reason"],
-            ip_address=client_ip(request),
-        )
+        awards = award_cards(person.pk)
+        # Each kind of data the page shows is its own line in the citizen's log, with the
+        # reason given: awards are logged only when there are some to see.
+        subjects = [Subject.REGISTRY_RECORD] + ([Subject.AWARDS] if awards else [])
+        for subject in subjects:
+            access_record(
+                person_id=person.pk,
+                actor_id=request.user.pk,
+                channel=channel_for_role(request.user.role),
+                what=subject,
+                reason=form.cleaned_data["reason"],
+                ip_address=client_ip(request),
+            )
         return render(request, "registry/citizen_record.html",
-                      {"person": person, "facts": person_facts(person)})
+                      {"person": person, "facts": person_facts(person), "awards": awards})
     # Until a reason is given, only what the search list already showed.
     return render(request, "registry/citizen_reason.html", {"person": person, "form": form})

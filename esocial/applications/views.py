@@ -57,10 +57,12 @@ from dost.registry.corrections import fact_label
 from dost.registry.models import CorrectionRequest
 from dost.registry.selectors import correction_request_by_id, open_correction_requests
 from dost.registry.services import correction_request_open_for_staff, correction_request_resolve
-from esocial.applications.forms import CorrectionResolveForm
+from esocial.applications.forms import CorrectionResolveForm, ReplyForm
 
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 QUEUE_PAGE_SIZE = 50
+# Refusals of a message's papers, shown under the file field.
+_DOCUMENT_ERRORS = frozenset({"bad_document", "too_many_documents", "documents_not_requested"})
 
 
 
@@ -147,7 +149,7 @@ def _render_detail(request: HttpRequest, application: Application, *,
         "application": application,
         "facts": facts_shown(application.prefilled),
         "answers": submitted_answers(application),
-        "message_form": message_form or MessageForm(),
+        "message_form": message_form or _citizen_message_form(application),
         "withdraw_form": withdraw_form or WithdrawForm(),
     }, status=status)
 
@@ -158,26 +160,45 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _own_application(request, pk))
 
 
+def _citizen_message_form(application: Application, request: HttpRequest | None = None
+                          ) -> MessageForm:
+    """The applicant's message form: asked for information, they may attach papers.
+
+    A posted form always reads the papers, so that any sent when the application no
+    longer asks for them are refused with a message rather than dropped unsaid.
+    """
+    if request is not None:
+        return ReplyForm(request.POST, request.FILES)
+    if application.status == Status.NEEDS_INFORMATION:
+        return ReplyForm()
+    return MessageForm()
+
+
 @role_required(Role.CITIZEN)
 @require_POST
 def application_message(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
-    form = _message_posted(request, application)
+    form = _message_posted(request, application,
+                           form=_citizen_message_form(application, request))
     if form is None:
         messages.success(request, _("Your message has been sent."))
         return redirect(reverse("esocial:application_detail", args=[pk]) + "#messages")
     return _render_detail(request, application, message_form=form, status=400)
 
 
-def _message_posted(request: HttpRequest, application: Application) -> MessageForm | None:
+def _message_posted(request: HttpRequest, application: Application, *,
+                    form: MessageForm | None = None) -> MessageForm | None:
     """Post the message in the request; None when sent, else the form with its errors."""
-    form = MessageForm(request.POST)
+    if form is None:
+        form = MessageForm(request.POST)
     if form.is_valid():
         try:
             application_message_post(application=application, author=request.user,
-                                     body=form.cleaned_data["body"])
+                                     body=form.cleaned_data["body"],
+                                     documents=form.cleaned_data.get("documents") or ())
         except DomainError as exc:
-            form.add_error("body", exc.message)
+            about_documents = exc.code in _DOCUMENT_ERRORS and "documents" in form.fields
+            form.add_error("documents" if about_documents else "body", exc.message)
         else:
             return None
     return form

@@ -121,8 +121,8 @@ def test_centre_staff_land_on_the_applications_queue(client, charlie):
     assert _signed_in_with_code(client, charlie) == reverse("esocial:staff_applications")
 
 
-def test_an_agent_lands_on_the_citizen_search(client, agent):
-    assert _signed_in_with_code(client, agent) == reverse("registry:citizen_search")
+def test_an_agent_lands_on_the_console(client, agent):
+    assert _signed_in_with_code(client, agent) == reverse("callcentre:console")
 
 
 def test_an_administrator_lands_on_the_admin(client, db):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import NoReverseMatch, reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -48,12 +49,31 @@ def url_or_skip(name: str, *args: object) -> str:
         pytest.skip(f"{name} is not routed yet")
 
 
+# A click may start a navigation after the check that preceded it already passed (the
+# same text is on both pages): axe then loses its page half-way and runs again once the
+# new one has loaded.
+_NAVIGATED = "Execution context was destroyed"
+_AXE_ATTEMPTS = 3
+
+
+def _axe_violations(page: Page) -> dict:
+    for attempt in range(1, _AXE_ATTEMPTS + 1):
+        page.wait_for_load_state("load")
+        try:
+            return _axe.run(page, options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            }).response
+        except PlaywrightError as error:
+            if _NAVIGATED not in str(error) or attempt == _AXE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
 def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now; fail listing every WCAG 2.1 A/AA violation."""
-    results = _axe.run(page, options={
-        "runOnly": {"type": "tag", "values": WCAG_TAGS},
-        "resultTypes": ["violations"],
-    }).response
+    """Run axe-core on the page once it has loaded; fail listing every WCAG 2.1 A/AA
+    violation."""
+    results = _axe_violations(page)
     problems = [
         f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
         + "\n".join(f"    {' '.join(map(str, node['target']))}: {node['html'][:160]}"

@@ -1,0 +1,98 @@
+"""Forms of the agent console: they parse; the services decide."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from callcentre.models import Topic
+from callcentre.services import OUTCOME_MAX_LENGTH
+from dost.complaints.selectors import complaint_categories, complaint_decisions_to_contest
+from dost.complaints.services import TEXT_MAX_LENGTH
+from dost.equeue.selectors import bookable_services, open_centres
+
+if TYPE_CHECKING:
+    from dost.audit.models import DecisionEntry
+    from dost.centres.models import Centre, Service
+    from dost.complaints.models import Category
+
+OTHER_REASON = "other"
+# Why an agent opens a citizen: what the caller asked about, as the citizen will read it.
+REASONS = (
+    ("caller_asked_status", _("The citizen called to ask about their case")),
+    ("caller_asked_payment", _("The citizen called to ask about a payment")),
+    ("caller_complaint", _("The citizen called to make a complaint")),
+    ("caller_booking", _("The citizen called to book a centre visit")),
+    ("callback", _("Calling the citizen back as agreed")),
+    (OTHER_REASON, _("Other (write it below)")),
+)
+
+
+class ConsoleSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("FIN, mobile number or name"), max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "autofocus": True, "accesskey": "s",
+                                      "type": "search"}),
+    )
+
+
+class OpenReasonForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why are you opening this citizen's records?"),
+                               choices=(("", "—"), *REASONS),
+                               help_text=_("The citizen will see this reason in their "
+                                           "access log."))
+    other = forms.CharField(label=_("Other reason"), max_length=300, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if cleaned.get("reason") == OTHER_REASON and not (cleaned.get("other") or "").strip():
+            self.add_error("other", _("Write the reason."))
+        return cleaned
+
+    def reason_text(self) -> str:
+        """The reason as the access log stores it."""
+        code = self.cleaned_data["reason"]
+        if code == OTHER_REASON:
+            return self.cleaned_data["other"].strip()
+        return str(dict(REASONS)[code])
+
+
+class CallNoteForm(forms.Form):
+    topic = forms.ChoiceField(label=_("Topic of the call"), choices=Topic.choices)
+    topic_other = forms.CharField(label=_("Other topic"), max_length=200, required=False)
+    outcome = forms.CharField(label=_("Outcome"), max_length=OUTCOME_MAX_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AgentComplaintForm(forms.Form):
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("Category"), queryset=None, empty_label=None)
+    text = forms.CharField(label=_("The complaint, as the citizen put it"),
+                           max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+    decision: forms.ModelChoiceField[DecisionEntry] = forms.ModelChoiceField(
+        label=_("Decision contested"), queryset=None, required=False, empty_label=_("none"))
+
+    def __init__(self, *args, person_id: int, **kwargs) -> None:
+        super().__init__(*args, prefix="complaint", **kwargs)
+        self.fields["category"].queryset = complaint_categories()  # type: ignore[attr-defined]
+        self.fields["decision"].queryset = (  # type: ignore[attr-defined]
+            complaint_decisions_to_contest(person_id))
+
+
+class VisitSearchForm(forms.Form):
+    """Step one of booking for the caller: which service, where and which day."""
+
+    service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
+        label=_("Service"), queryset=None, empty_label=None)
+    centre: forms.ModelChoiceField[Centre] = forms.ModelChoiceField(
+        label=_("Centre"), queryset=None, empty_label=None, to_field_name="code")
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = bookable_services()  # type: ignore[attr-defined]
+        self.fields["centre"].queryset = open_centres()  # type: ignore[attr-defined]
