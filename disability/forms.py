@@ -11,14 +11,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from disability.documents import MAX_DOCUMENTS, MAX_DOCUMENTS_BYTES
 from disability.models import LimitationDomain, Severity
 from disability.services.document_requests import MAX_QUESTION_LENGTH
 from disability.services.referrals import MAX_TREATMENT_MONTHS, ReferralSubmission
-from dost.registry.evidence import EVIDENCE_ACCEPT
+from dost.applications.form_base import MultipleEvidenceField
 from dost.registry.validators import normalize_fin, validate_fin
 
 LIMITATION_PREFIX = "limitation_"
@@ -27,27 +26,6 @@ MAX_SUMMARY_LENGTH = 10_000
 MAX_APPROVERS = 20
 # Codes are typed "G35, I10" or "G35 I10", or pasted one a line.
 _CODE_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name (Django's "Uploading multiple files" recipe)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data])
-                   if upload]
-        if not uploads:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return []
-        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
 
 
 def _documents_hint() -> str:
@@ -87,7 +65,7 @@ class ReferralForm(forms.Form):
         help_text=_("The course of the illness and the treatment. Do not write the patient's "
                     "name: the commission assesses without knowing who it is."),
     )
-    documents = MultipleFileField(label=_("Medical documents"))
+    documents = MultipleEvidenceField(label=_("Medical documents"))
     approved_by = forms.CharField(
         label=_("Approved by (medical advisory commission)"), max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -153,7 +131,7 @@ class ReferralForm(forms.Form):
 class DocumentRequestAnswerForm(forms.Form):
     """The facility's answer to a commission's request for more documents."""
 
-    documents = MultipleFileField(label=_("Documents asked for"), required=False)
+    documents = MultipleEvidenceField(label=_("Documents asked for"), required=False)
     answer = forms.CharField(label=_("Note to the commission"), required=False,
                              max_length=MAX_QUESTION_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 3}))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -41,6 +42,40 @@ def evidence_field(*, label: StrOrPromise, required: bool,
         validators=[validate_evidence_file],
         widget=forms.FileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleEvidenceField(forms.FileField):
+    """Several documents under one name, each checked by its content (Django's "Uploading
+    multiple files" recipe)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(validators=[validate_evidence_file], **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data])
+                   if upload]
+        if not uploads:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        cleaned, errors = [], []
+        for upload in uploads:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except forms.ValidationError as exc:
+                # Several files: say which one each problem is about.
+                errors.append(forms.ValidationError(
+                    _("“%(name)s” was not accepted: %(problem)s"), code="bad_document",
+                    params={"name": PurePath(upload.name or "").name,
+                            "problem": " ".join(exc.messages)}))
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
 
 
 class IbanField(forms.CharField):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
@@ -10,10 +9,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from dost.applications.form_base import evidence_field
+from dost.applications.form_base import MultipleEvidenceField, evidence_field
 from dost.applications.forms import MESSAGE_MAX_DOCUMENTS, MessageForm
 from dost.registry.corrections import CORRECTABLE_FACTS, MAX_PROPOSED_LENGTH, facts_of_group
-from dost.registry.evidence import EVIDENCE_ACCEPT, validate_evidence_file
 
 # The form offered under "Something else is wrong or missing": any fact.
 ANY_GROUP = "other"
@@ -47,40 +45,6 @@ class CorrectionResolveForm(forms.Form):
     )
     note = forms.CharField(label=_("Answer to the citizen"), max_length=2000, required=False,
                            help_text=_("Required when the correction is not confirmed."))
-
-
-class _MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleEvidenceField(forms.FileField):
-    """Several documents under one name, each checked by its content (Django's "Uploading
-    multiple files" recipe)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", _MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
-        super().__init__(validators=[validate_evidence_file], **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data])
-                   if upload]
-        if not uploads:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return []
-        cleaned, errors = [], []
-        for upload in uploads:
-            try:
-                cleaned.append(super().clean(upload, initial))
-            except forms.ValidationError as exc:
-                # Several files: say which one each problem is about.
-                errors.append(forms.ValidationError(
-                    _("“%(name)s” was not accepted: %(problem)s"), code="bad_document",
-                    params={"name": PurePath(upload.name or "").name,
-                            "problem": " ".join(exc.messages)}))
-        if errors:
-            raise forms.ValidationError(errors)
-        return cleaned
 
 
 def _reply_documents_hint() -> str:

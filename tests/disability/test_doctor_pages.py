@@ -255,7 +255,10 @@ def test_a_refused_referral_shows_why_and_saves_nothing(doctor_client, patient, 
     response = doctor_client.post(reverse("referrals:new"), form_data(patient.fin, **overrides),
                                   **EN)
     assert response.status_code == 400
-    assert message in " ".join(response.context["form"].non_field_errors())
+    # Shown with the form: under the field it is about (a document, named), or above all.
+    errors = response.context["form"].errors.as_data()
+    assert message in " ".join(str(text) for error in errors.values() for item in error
+                               for text in item.messages)
     assert message.replace("'", "&#x27;") in response.content.decode()
     assert nothing_saved()
 
