@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from disability.degrees import degree_label
 from disability.models import RegisterEntry
 from dost.certificates.registry import (
     FACTS,
@@ -26,11 +27,7 @@ def _findings_of(person: Person):
 
 
 def degree_text(entry: RegisterEntry) -> str:
-    if entry.under_18:
-        return _("disability under 18")
-    if entry.degree:
-        return _("degree %(degree)s") % {"degree": {1: "I", 2: "II", 3: "III"}[entry.degree]}
-    return _("no disability")
+    return degree_label(entry.degree, under_18=entry.under_18)
 
 
 def _choices(person: Person) -> list[tuple[str, str]]:

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from disability.degrees import roman
 from dost.formatting import format_date
 from dost.notifications.templates import register_template
-
-_ROMAN = {1: "I", 2: "II", 3: "III"}
 
 
 def _decision(context: Mapping[str, Any]) -> str:
@@ -24,7 +23,7 @@ def _decision(context: Mapping[str, Any]) -> str:
         found = _("disability under 18, %(percent)s%%") % {"percent": percent}
     else:
         found = _("degree %(degree)s disability, %(percent)s%%") % {
-            "degree": _ROMAN.get(context.get("degree"), "?"), "percent": percent}
+            "degree": roman(context.get("degree")), "percent": percent}
     until = context.get("valid_until")
     if until:
         period = _("until %(date)s") % {"date": format_date(dt.date.fromisoformat(until))}

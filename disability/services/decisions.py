@@ -33,7 +33,8 @@ from dost.entitlements.services import entitlements_for_people
 from dost.entitlements.stops import stop_on_fact_ended
 from dost.notifications.services import sms_enqueue
 from dost.notifications.tasks import schedule_delivery
-from dost.registry.models import DisabilityStatus, EmploymentSpell, FamilyRelation, Person, Study
+from dost.registry.models import DisabilityStatus, EmploymentSpell, Person, Study
+from dost.registry.selectors import relatives_of
 
 EXPERT_COMMISSION_SOURCE = "msec"
 NO_DISABILITY_UP_TO = 30
@@ -93,7 +94,7 @@ def assessment_decide(*, assessment: Assessment, on: dt.date | None = None) -> R
                              "valid_until": valid_until.isoformat() if valid_until else None},
                     dedupe_key=f"disability-decision-{entry.pk}")
         schedule_delivery()
-    entitlements_for_people(people=[person.pk, *_relatives_of(person.pk)], on=on)
+    entitlements_for_people(people=[person.pk, *relatives_of(person.pk)], on=on)
     return entry
 
 
@@ -131,10 +132,3 @@ def _in_education(person: Person, on: dt.date) -> bool:
 def _employed(person: Person, on: dt.date) -> bool:
     return EmploymentSpell.objects.filter(person=person, started_on__lte=on).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=on)).exists()
-
-
-def _relatives_of(person_id: int) -> list[int]:
-    """Parents, children and spouses: a finding can give them rights too (an early pension)."""
-    pairs = FamilyRelation.objects.filter(Q(person_id=person_id) | Q(relative_id=person_id)) \
-        .values_list("person_id", "relative_id")
-    return sorted({other for pair in pairs for other in pair if other != person_id})

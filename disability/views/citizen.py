@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from disability.certificates import degree_text
+from disability.degrees import degree_label
 from disability.models import RegisterEntry
 from disability.selectors import (
     register_aid_catalogue,
@@ -28,10 +29,6 @@ from dost.accounts.decorators import own_person, role_required
 from dost.accounts.models import Role
 from dost.errors import DomainError
 from dost.registry.models import DisabilityStatus, Person
-
-ROMAN = {1: "I", 2: "II", 3: "III"}
-
-
 
 
 @role_required(Role.CITIZEN)
@@ -55,7 +52,7 @@ def _finding_degree(finding: DisabilityStatus, entries: list[RegisterEntry]) -> 
     entry = next((entry for entry in entries if entry.status_id == finding.pk), None)
     if entry is not None:
         return degree_text(entry)
-    return _("degree %(degree)s") % {"degree": ROMAN[finding.degree]}
+    return degree_label(finding.degree)
 
 
 def _render_aids(request: HttpRequest, person: Person, *, refusal: str = "",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from disability.degrees import degree_label
 from disability.forms_msec import PERCENT_PREFIX, AssessmentForm, DocumentRequestForm, WithdrawForm
 from disability.models import Assessment, AssessmentState, Commission, Referral, ReferralState
 from disability.selectors import (
@@ -57,7 +58,6 @@ STATE_TABS = (
     (ReferralState.DOCUMENTS_REQUESTED, gettext_lazy("Documents requested")),
     (ReferralState.DECIDED, gettext_lazy("Decided")),
 )
-ROMAN = {1: "I", 2: "II", 3: "III"}
 # The most conditions a preview combines: more than any case has diagnoses.
 MAX_PREVIEW_PERCENTAGES = 50
 
@@ -78,11 +78,7 @@ class Combination:
 
     @property
     def meaning(self) -> str:
-        if self.under_18:
-            return _("disability under 18")
-        if self.degree is None:
-            return _("no disability")
-        return _("degree %(degree)s") % {"degree": ROMAN[self.degree]}
+        return degree_label(self.degree, under_18=self.under_18)
 
 
 def _commission(request: HttpRequest) -> Commission:

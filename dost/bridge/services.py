@@ -25,7 +25,6 @@ from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +60,7 @@ from dost.registry.models import (
     RelationKind,
     Sex,
 )
+from dost.registry.selectors import relatives_of
 from dost.registry.services import person_register
 
 # The code of the refusal of a reused event id; the API answers it with 409.
@@ -345,7 +345,7 @@ def _death_change(occurred_on: dt.date, data: EventData) -> list[int]:
     if person.death_date is None:
         person.death_date = occurred_on
         person.save(update_fields=["death_date", "updated_at"])
-    return _distinct([person.pk, *_relatives_of(person.pk)])
+    return _distinct([person.pk, *relatives_of(person.pk)])
 
 
 def death_annulled_apply(occurred_on: dt.date, data: EventData) -> list[int]:
@@ -368,7 +368,7 @@ def _death_annulled_change(occurred_on: dt.date, data: EventData) -> list[int]:
     death_annul_awards(person_id=person.pk, on=timezone.localdate(),
                        death_rules=[rule.code for rule in all_rules() if rule.arises_from_death],
                        decided_by=f"bridge:{EventType.DEATH_ANNULLED}")
-    return _distinct([person.pk, *_relatives_of(person.pk)])
+    return _distinct([person.pk, *relatives_of(person.pk)])
 
 
 def marriage_apply(occurred_on: dt.date, data: EventData) -> list[int]:
@@ -404,7 +404,7 @@ def _disability_change(occurred_on: dt.date, data: EventData) -> list[int]:
         cause=data.get("cause") or "",
         source_id=EXPERT_COMMISSION,
     )
-    return _distinct([person.pk, *_relatives_of(person.pk)])
+    return _distinct([person.pk, *relatives_of(person.pk)])
 
 
 def employment_start_apply(occurred_on: dt.date, data: EventData) -> list[int]:
@@ -453,14 +453,6 @@ _KINDS: dict[str, EventKind] = {
     EventType.EMPLOYMENT_START: EventKind(employment_start_check, _employment_start_change),
     EventType.EMPLOYMENT_END: EventKind(employment_end_check, _employment_end_change),
 }
-
-
-def _relatives_of(person_id: int) -> list[int]:
-    """Everyone related to the person, in either direction of a family relation."""
-    pairs = FamilyRelation.objects.filter(
-        Q(person_id=person_id) | Q(relative_id=person_id)
-    ).values_list("person_id", "relative_id")
-    return sorted({other for pair in pairs for other in pair if other != person_id})
 
 
 def _distinct(people: Iterable[int | None]) -> list[int]:

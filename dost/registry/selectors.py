@@ -14,6 +14,7 @@ from dost.registry.models import (
     CorrectionRequest,
     CorrectionStatus,
     EmploymentSpell,
+    FamilyRelation,
     Person,
     Source,
 )
@@ -203,3 +204,12 @@ def open_correction_requests() -> QuerySet[CorrectionRequest]:
 
 def correction_request_by_id(pk: int) -> CorrectionRequest | None:
     return CorrectionRequest.objects.select_related("person", "resolved_by").filter(pk=pk).first()
+
+
+def relatives_of(person_id: int) -> list[int]:
+    """Everyone related to the person, in either direction of a family relation: the people
+    a fact about them (a birth, a death, a disability) can give rights to."""
+    pairs = FamilyRelation.objects.filter(
+        Q(person_id=person_id) | Q(relative_id=person_id)
+    ).values_list("person_id", "relative_id")
+    return sorted({other for pair in pairs for other in pair if other != person_id})
