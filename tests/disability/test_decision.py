@@ -21,7 +21,7 @@ from dost.audit.models import DecisionEntry
 from dost.entitlements.models import Award
 from dost.notifications.models import SmsMessage
 from dost.notifications.templates import render_message
-from dost.registry.models import DisabilityStatus
+from dost.registry.models import DisabilityStatus, Person
 from tests.disability.conftest import member_of
 
 DAY = dt.date(2026, 11, 2)
@@ -129,3 +129,16 @@ def test_repeat_assessment_finding_no_disability_ends_the_award_the_day_before(p
         "stopped", "fact_ended", later - dt.timedelta(days=1))
     assert DisabilityStatus.objects.get(person=patient).valid_until == later
     assert DecisionEntry.objects.filter(kind="stop", award_id=award.pk).exists()
+
+
+def test_a_person_who_died_before_the_decision_gets_the_finding_but_no_sms_or_award(
+        patient, refer):
+    referral = refer(patient.fin, on=DAY)
+    Person.objects.filter(pk=patient.pk).update(death_date=DAY + dt.timedelta(days=3))
+
+    entry = decided(referral, 85, on=DAY + dt.timedelta(days=10))
+
+    assert entry.status is not None  # the commission's finding stands in the registry
+    assert not SmsMessage.objects.filter(person=patient, template="disability_decision").exists()
+    assert not Award.objects.filter(person=patient, benefit="disability_benefit",
+                                    status="awarded").exists()
