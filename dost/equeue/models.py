@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -61,7 +62,10 @@ class Booking(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("booked")
         CANCELLED = "cancelled", _("cancelled")
+        # Called to a desk at the centre and being served now.
+        CALLED = "called", _("called to a desk")
         SERVED = "served", _("served")
+        NO_SHOW = "no_show", _("did not come")
 
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT,
                                related_name="queue_bookings", verbose_name=_("citizen"))
@@ -82,6 +86,20 @@ class Booking(models.Model):
     placed_at = models.DateTimeField(_("place taken at"))
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
+    # At the centre: which desk called the ticket, who sat there, and when.
+    desk = models.PositiveSmallIntegerField(_("desk"), null=True, blank=True)
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", null=True, blank=True,
+                                  verbose_name=_("called by"))
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    # When the visit ended: served, or marked as not come.
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Recorded once, so that the DOST Index sums them: from the later of the slot's
+    # start and the booking to the call; from the call to the end of service.
+    wait_seconds = models.PositiveIntegerField(_("waiting time (seconds)"), null=True,
+                                               blank=True)
+    service_seconds = models.PositiveIntegerField(_("service time (seconds)"), null=True,
+                                                  blank=True)
 
     class Meta:
         ordering = ["day", "slot__starts_at", "placed_at", "id"]
@@ -95,6 +113,9 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["centre", "day"], condition=Q(status="booked"),
                          name="equeue_booking_day_queue"),
+            # Visits that ended, by centre and day: what the DOST Index sums.
+            models.Index(fields=["centre", "day"], condition=Q(finished_at__isnull=False),
+                         name="equeue_booking_finished"),
         ]
 
     def __str__(self) -> str:
