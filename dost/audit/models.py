@@ -15,6 +15,9 @@ class Channel(models.TextChoices):
     CALLCENTRE = "callcentre", _("142 call centre")
     MSEC = "msec", _("expert commission")
     API = "api", _("institution via the Digital Bridge")
+    # The citizen themself on the 142 line's automated menus, after their FIN and PIN.
+    IVR = "ivr", _("you, by phone (142 automated line)")
+    EMPLOYER = "employer", _("your employer")
 
 
 class Subject(models.TextChoices):
@@ -25,6 +28,7 @@ class Subject(models.TextChoices):
     DISABILITY_CASE = "disability_case", _("disability case (medical information, without your "
                                            "name, seen by the expert commission)")
     COMPLAINTS = "complaints", _("complaints and appeals")
+    EMPLOYMENT = "employment", _("employment record (job, occupation, wage)")
     CITIZEN_VIEW = "citizen_view", _("overview of your awards, applications, payments, "
                                      "queue tickets, complaints and messages")
 

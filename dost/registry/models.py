@@ -256,6 +256,9 @@ class EmploymentSpell(Fact):
             models.Index(fields=["person", "started_on"], name="spell_person_idx"),
             models.Index(fields=["person"], name="spell_current_idx",
                          condition=Q(ended_on__isnull=True)),
+            # An employer's personnel record: its current staff, by its TIN.
+            models.Index(fields=["employer_tin", "started_on"], name="spell_employer_current_idx",
+                         condition=Q(ended_on__isnull=True)),
             BrinIndex(fields=["recorded_at"], name="spell_recorded_brin"),
         ]
         constraints = [
