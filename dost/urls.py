@@ -17,6 +17,7 @@ urlpatterns = [
     path("backoffice/disability/", include("disability.urls_backoffice")),
     path("backoffice/", admin.site.urls),
     path("pensions/", include("pensions.urls")),
+    path("employment/", include("employment.urls")),
     path("disability/", include("disability.urls")),
     path("referrals/", include("disability.urls_referrals")),
     path("msec/", include("disability.urls_msec")),

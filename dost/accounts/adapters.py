@@ -17,14 +17,15 @@ LOGIN_FAILED_FOR_ACCOUNT = "login_failed_account"
 
 
 # Where each role's work is, by URL name: the pages belong to the subsystems, which the
-# core names without importing. A role not listed (the citizen, the employer, who has no
-# page of its own yet) lands on the portal's home.
+# core names without importing. The citizen, whose pages are the portal itself, lands on
+# the portal's home.
 HOME_OF_ROLE = {
     "doctor": "referrals:index",
     "expert": "msec:index",
     # The applications queue is the centre staff's day, until the back-office has a home.
     "staff": "esocial:staff_applications",
     "agent": "callcentre:console",
+    "employer": "employment:employer",
     "admin": "admin:index",
 }
 

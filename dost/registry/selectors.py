@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dost.errors import DomainError
 from dost.registry.models import (
     CorrectionRequest,
     CorrectionStatus,
     EmploymentSpell,
     FamilyRelation,
     Person,
+    Region,
     Source,
 )
 from dost.registry.validators import FIN_RE, name_key, normalize_fin, normalize_phone
@@ -24,8 +30,21 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 LOOKUP_LIMIT = 20
-_SIMILAR_KEYS = 8
+# How many near spellings of each typed name word are tried. With a year of birth each
+# pair of spellings is one index probe, so more of them cost little and find more slips.
+_SIMILAR_KEYS = 12
 NAME_SIMILARITY = 0.2
+# The most people a name look-up ranks in Python: with a year of birth at 10 million
+# people a misspelt name gives about a hundred; without one, the best pair alone is
+# fetched first (see people_by_name).
+_CANDIDATES = 400
+EARLIEST_BIRTH_YEAR = 1900
+# The words that end an Azerbaijani patronymic ("Vaqif oğlu", "Vaqif qızı"), as their
+# name keys: Latin, English and Russian spellings.
+_PATRONYMIC_MARKERS = frozenset({"oglu", "ogli", "ogly", "gizi", "kizi", "kyzy"})
+_DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
+_PHONE_CHARACTERS = re.compile(r"^[\d\s().+-]+\Z")
+_YEAR = re.compile(r"^\d{4}\Z")
 
 
 def person_by_fin(fin: str) -> Person | None:
@@ -40,57 +59,216 @@ def people_by_phone(phone: str) -> QuerySet[Person]:
     return Person.objects.filter(phone=normalize_phone(phone)).order_by("last_name", "first_name")
 
 
-def similar_name_keys(word: str) -> list[str]:
-    """Name keys that look like ``word``: the key itself first, then near spellings."""
-    key = name_key(word)
+def regions() -> QuerySet[Region]:
+    return Region.objects.order_by("name_az")
+
+
+def region_by_name(text: str) -> Region | None:
+    """The region whose code or name, in any of the three languages, is ``text``.
+
+    Compared by name key, so "Sumqayıt", "Sumgait" and "Сумгаит" are one region.
+    """
+    key = name_key(text)
     if not key:
-        return []
+        return None
+    for region in Region.objects.all():
+        names = (region.code, region.name_az, region.name_en, region.name_ru)
+        if key in {name_key(name) for name in names}:
+            return region
+    return None
+
+
+@dataclass(frozen=True)
+class PeopleQuery:
+    """What the agent knows about the caller: the one box, parsed, and what narrows it."""
+
+    fin: str = ""
+    phone: str = ""
+    # Name words in the order typed, surname or first name first.
+    words: tuple[str, ...] = ()
+    birth_year: int | None = None
+    birth_date: dt.date | None = None
+    region_id: str | None = None
+    patronymic: str = ""
+
+
+def _birth_year_checked(year: int, today: dt.date) -> int:
+    if year > today.year:
+        raise DomainError(_("The year of birth cannot be in the future."),
+                          code="future_birth_year")
+    if year < EARLIEST_BIRTH_YEAR:
+        raise DomainError(_("Check the year of birth: %(year)s is too long ago.")
+                          % {"year": year}, code="birth_year_too_early")
+    return year
+
+
+def _birth_date_in(word: str, today: dt.date) -> dt.date | None:
+    for date_format in _DATE_FORMATS:
+        try:
+            born = dt.datetime.strptime(word, date_format).date()  # noqa: DTZ007 - a date
+        except ValueError:
+            continue
+        if born > today:
+            raise DomainError(_("The date of birth cannot be in the future."),
+                              code="future_birth_date")
+        _birth_year_checked(born.year, today)
+        return born
+    return None
+
+
+def _father_name(patronymic: str) -> str:
+    """The father's name in a patronymic: "Vaqif oğlu" and "Вагиф оглы" give Vaqif."""
+    words = [word for word in patronymic.split() if name_key(word) not in _PATRONYMIC_MARKERS]
+    return words[0] if words else ""
+
+
+def people_query(box: str, *, birth_year: int | None = None, region: str = "",
+                 patronymic: str = "", today: dt.date | None = None) -> PeopleQuery:
+    """Parse the search box and the narrowing fields into one query; refuse what cannot be.
+
+    The box holds a FIN, a mobile number, or a name with, if the agent likes, the
+    year or date of birth and the patronymic in the Azerbaijani order: "Məmmədov Əli
+    Vaqif oğlu 1985" (a third name word is the patronymic). Raises ``DomainError`` for
+    a year or date in the future or too long ago, a year the box and the field disagree
+    on, a region not in the registry, or words that are neither a name nor a date.
+    """
+    today = today or timezone.localdate()
+    box = (box or "").strip()
+    if birth_year is not None:
+        _birth_year_checked(birth_year, today)
+    region_id = None
+    if region.strip():
+        found = region_by_name(region)
+        if found is None:
+            raise DomainError(_("Unknown region “%(region)s”: choose one from the list.")
+                              % {"region": region.strip()}, code="unknown_region")
+        region_id = found.code
+    father = _father_name(patronymic)
+    if FIN_RE.match(normalize_fin(box)):
+        return PeopleQuery(fin=normalize_fin(box), birth_year=birth_year,
+                           region_id=region_id, patronymic=father)
+    if _PHONE_CHARACTERS.match(box) and sum(ch.isdigit() for ch in box) >= 7:
+        return PeopleQuery(phone=normalize_phone(box), birth_year=birth_year,
+                           region_id=region_id, patronymic=father)
+
+    words: list[str] = []
+    # Every year and date of birth stated, as typed, to name them if they disagree.
+    stated = {str(birth_year): birth_year} if birth_year is not None else {}
+    born: dt.date | None = None
+    for token in box.replace(",", " ").split():
+        if _YEAR.match(token):
+            stated[token] = _birth_year_checked(int(token), today)
+        elif any(ch.isdigit() for ch in token):
+            date = _birth_date_in(token, today)
+            if date is None:
+                raise DomainError(
+                    _("“%(word)s” is neither a name nor a date of birth: write the year with "
+                      "four digits (1985) or the whole date (15.03.1985).") % {"word": token},
+                    code="unreadable_word")
+            if born is not None and born != date:
+                raise _conflicting([born.strftime("%d.%m.%Y"), token])
+            stated[token] = date.year
+            born = date
+        elif name_key(token) in _PATRONYMIC_MARKERS and words:
+            # "Vaqif oğlu": the word before the marker is the father's name.
+            father = father or words.pop()
+        elif name_key(token):
+            words.append(token)
+    if len(set(stated.values())) > 1:
+        raise _conflicting(list(stated))
+    if not words:
+        raise DomainError(_("Type a FIN, a mobile number or a name."), code="no_name")
+    if len(words) > 2:
+        father = father or words[2]
+    return PeopleQuery(words=tuple(words[:2]), birth_year=next(iter(stated.values()), None),
+                       birth_date=born, region_id=region_id, patronymic=father)
+
+
+def _conflicting(stated: list[str]) -> DomainError:
+    return DomainError(_("The date of birth is given twice and differs: %(dates)s.")
+                       % {"dates": ", ".join(stated)}, code="conflicting_birth_dates")
+
+
+@dataclass(frozen=True)
+class _Similar:
+    """A typed name word and the name keys that look like it, with their similarity."""
+
+    word: str
+    keys: dict[str, float]
+
+
+def _similar_keys(words: list[str], count: int = _SIMILAR_KEYS) -> list[_Similar]:
+    """For each word, the key itself (similarity 1) and the nearest keys in the vocabulary.
+
+    One statement for all the words: the vocabulary is small and trigram-indexed.
+    """
+    keys = [name_key(word) for word in words]
+    query = " UNION ALL ".join(
+        ["(SELECT %s, key, similarity(key, %s) FROM registry_namekey WHERE key %% %s"
+         " ORDER BY 3 DESC, key LIMIT %s)"] * len(keys))
+    params: list[str | int] = []
+    for position, key in enumerate(keys):
+        params += [position, key, key, count]
     with transaction.atomic(), connection.cursor() as cursor:
         # Names are short, so a typo costs a large share of their trigrams: the
         # default 0.3 threshold would miss "Xelilof" for "Xəlilov".
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [NAME_SIMILARITY])
-        cursor.execute(
-            "SELECT key FROM registry_namekey WHERE key %% %s"
-            " ORDER BY similarity(key, %s) DESC, key LIMIT %s",
-            [key, key, _SIMILAR_KEYS],
-        )
-        keys = [row[0] for row in cursor.fetchall()]
-    return keys if key in keys else [key, *keys]
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    found: list[dict[str, float]] = [{key: 1.0} for key in keys]
+    for position, key, similarity in rows:
+        found[position].setdefault(key, similarity)
+    return [_Similar(word, keys_found) for word, keys_found in zip(words, found, strict=True)]
 
 
-def people_by_name(query: str, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
-    """Typo-tolerant look-up by "last first" or "first last" name, best match first.
-
-    Each word is corrected against the vocabulary of name keys, then people are
-    found by exact index look-ups on the corrected keys, never by a scan.
-    """
-    words = [word for word in query.split() if name_key(word)][:2]
-    if not words:
+def similar_name_keys(word: str) -> list[str]:
+    """Name keys that look like ``word``: the key itself first, then near spellings."""
+    if not name_key(word):
         return []
-    people = Person.objects.select_related("region")
-    if len(words) == 1:
-        # One word may match a tenth of the country (Məmmədov): walk the keys
-        # best first and stop once the page is full, each step an index range.
-        found: list[Person] = []
-        for key in similar_name_keys(words[0]):
-            for field, order in (("last_name_key", "first_name_key"), ("first_name_key", "id")):
-                found += people.filter(**{field: key}).order_by(order)[: limit - len(found)]
-                if len(found) >= limit:
-                    return found
-        return found
+    return list(_similar_keys([word], count=8)[0].keys)
 
-    first, second = (similar_name_keys(word) for word in words)
-    both = list(dict.fromkeys(first + second))
-    # Best match first: the sum of each name's place among the corrected keys.
-    distance = _position(both, "last_name_key") + _position(both, "first_name_key")
-    return list(
-        people.filter(
-            Q(last_name_key__in=first, first_name_key__in=second)
-            | Q(last_name_key__in=second, first_name_key__in=first)
-        )
-        .annotate(distance=distance)
-        .order_by("distance", "last_name_key", "first_name_key", "birth_date")[:limit]
-    )
+
+def _trigrams(text: str) -> set[str]:
+    # As pg_trgm pads a word: two spaces before, one after.
+    padded = f"  {text} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def _trigram_similarity(first: str, second: str) -> float:
+    if not first or not second:
+        return 0.0
+    a, b = _trigrams(first), _trigrams(second)
+    return len(a & b) / len(a | b)
+
+
+def _plain(word: str) -> str:
+    """The word lowercased without marks: closer to how it was typed than its key."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower())
+                   if not unicodedata.combining(ch))
+
+
+def _score(person: Person, similar: list[_Similar], father_key: str) -> float:
+    """How well a candidate fits what the agent typed; higher is better.
+
+    The name keys' similarities count most, in whichever order the words were typed;
+    the patronymic as much as a name; the spelling as typed breaks ties between names
+    that share a key (Habil and Qabil).
+    """
+    keys = (person.last_name_key, person.first_name_key)
+    plain = (_plain(person.last_name), _plain(person.first_name))
+
+    def fit(typed: _Similar, field: int) -> float:
+        return (typed.keys.get(keys[field], 0.0)
+                + 0.1 * _trigram_similarity(_plain(typed.word), plain[field]))
+
+    if len(similar) == 1:
+        best = max(fit(similar[0], 0), fit(similar[0], 1))
+    else:
+        best = max(fit(similar[0], 0) + fit(similar[1], 1),
+                   fit(similar[0], 1) + fit(similar[1], 0))
+    if father_key:
+        best += _trigram_similarity(father_key, name_key(_father_name(person.patronymic)))
+    return best
 
 
 def _position(keys: list[str], field: str) -> Func:
@@ -98,17 +276,98 @@ def _position(keys: list[str], field: str) -> Func:
                 function="array_position", output_field=IntegerField())
 
 
-def find_people(query: str, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
-    """One search box for FIN, phone number or name."""
-    query = (query or "").strip()
-    if not query:
+def people_by_name(query: str, *, birth_year: int | None = None,
+                   birth_date: dt.date | None = None, region_id: str | None = None,
+                   patronymic: str = "", limit: int = LOOKUP_LIMIT) -> list[Person]:
+    """Typo-tolerant look-up by "last first" or "first last" name, best match first.
+
+    Each word is corrected against the vocabulary of name keys, then people are found
+    by exact index look-ups on the corrected keys (and the year or date of birth, on
+    the same index), never by a scan. A region narrows; a patronymic ranks.
+    """
+    words = [word for word in query.split() if name_key(word)][:2]
+    if not words:
         return []
-    if FIN_RE.match(normalize_fin(query)):
-        person = person_by_fin(query)
+    people = Person.objects.select_related("region")
+    if birth_date is not None:
+        people = people.filter(birth_date=birth_date)
+    elif birth_year is not None:
+        people = people.filter(birth_date__gte=dt.date(birth_year, 1, 1),
+                               birth_date__lte=dt.date(birth_year, 12, 31))
+    if region_id is not None:
+        people = people.filter(region_id=region_id)
+    similar = _similar_keys(words)
+    father_key = name_key(_father_name(patronymic))
+    if len(words) == 1:
+        candidates = _one_word_candidates(people, list(similar[0].keys),
+                                          wanted=_CANDIDATES if father_key else limit)
+    else:
+        candidates = _two_word_candidates(people, [list(typed.keys) for typed in similar],
+                                          narrowed=birth_year is not None
+                                          or birth_date is not None)
+    scored = sorted(candidates, key=lambda person: (
+        -_score(person, similar, father_key), person.last_name, person.first_name,
+        person.birth_date, person.pk))
+    return scored[:limit]
+
+
+def _one_word_candidates(people: QuerySet[Person], keys: list[str], *,
+                         wanted: int) -> list[Person]:
+    # One word may match a tenth of the country (Məmmədov): walk the keys best first
+    # and stop once enough are found, each step an index range in the index's order.
+    found: list[Person] = []
+    for key in keys:
+        for column, order in (("last_name_key", "first_name_key"),
+                              ("first_name_key", "birth_date")):
+            found += people.filter(**{column: key}).order_by(order, "id")[: wanted - len(found)]
+            if len(found) >= wanted:
+                return found
+    return found
+
+
+def _two_word_candidates(people: QuerySet[Person], keys: list[list[str]], *,
+                         narrowed: bool) -> list[Person]:
+    first, second = keys
+
+    def pairs(first: list[str], second: list[str]) -> list[Person]:
+        both = list(dict.fromkeys(first + second))
+        # Best pair first: the sum of each name's place among the corrected keys.
+        distance = _position(both, "last_name_key") + _position(both, "first_name_key")
+        return list(
+            people.filter(
+                Q(last_name_key__in=first, first_name_key__in=second)
+                | Q(last_name_key__in=second, first_name_key__in=first)
+            )
+            .annotate(distance=distance)
+            .order_by("distance", "last_name_key", "first_name_key", "birth_date", "id")
+            [:_CANDIDATES]
+        )
+
+    if narrowed:
+        # A year of birth leaves about one person per pair of spellings: take them all.
+        return pairs(first, second)
+    # Without one, a common name alone fills the page at millions of people: try the
+    # best spelling of each word first, and all of them only if that finds too few.
+    found = pairs(first[:1], second[:1])
+    return found if len(found) >= LOOKUP_LIMIT else pairs(first, second)
+
+
+def find_people(query: str | PeopleQuery, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
+    """One search box for FIN, phone number or name (see ``people_query``)."""
+    if isinstance(query, str):
+        try:
+            query = people_query(query)
+        except DomainError:
+            # Callers that show the box's errors parse it themselves; here it finds nobody.
+            return []
+    if query.fin:
+        person = person_by_fin(query.fin)
         return [person] if person else []
-    if sum(ch.isdigit() for ch in query) >= 7:
-        return list(people_by_phone(query)[:limit])
-    return people_by_name(query, limit=limit)
+    if query.phone:
+        return list(people_by_phone(query.phone)[:limit])
+    return people_by_name(" ".join(query.words), birth_year=query.birth_year,
+                          birth_date=query.birth_date, region_id=query.region_id,
+                          patronymic=query.patronymic, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -188,6 +447,16 @@ def employment_spells_of(person_id: int) -> QuerySet[EmploymentSpell]:
     """A person's jobs as reported by employers, earliest first, each with its source."""
     return (EmploymentSpell.objects.filter(person_id=person_id).select_related("source")
             .order_by("started_on", "id"))
+
+
+def current_staff_of_employer(employer_tin: str) -> QuerySet[EmploymentSpell]:
+    """The jobs an employer has reported and not ended, longest-serving first.
+
+    A partial index on the TIN of open spells makes this an index range, whatever
+    the size of the country.
+    """
+    return (EmploymentSpell.objects.filter(employer_tin=employer_tin, ended_on__isnull=True)
+            .select_related("person", "source").order_by("started_on", "id"))
 
 
 def correction_requests_of_person(person_id: int) -> QuerySet[CorrectionRequest]:

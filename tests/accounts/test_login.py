@@ -135,10 +135,10 @@ def test_an_administrator_lands_on_the_admin(client, db):
     assert client.get(home).status_code == 200
 
 
-def test_an_employer_with_no_page_yet_lands_on_the_portal_home(client, db):
+def test_an_employer_lands_on_their_personnel_record(client, db):
     User.objects.create_user(username="employer7", password=PASSWORD, role=Role.EMPLOYER)
     response = client.post(LOGIN, {"login": "employer7", "password": PASSWORD})
-    assert response["Location"] == reverse("esocial:home")
+    assert response["Location"] == reverse("employment:employer")
 
 
 def test_a_citizen_lands_on_the_portal_home(client, alice):

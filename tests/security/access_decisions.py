@@ -33,6 +33,7 @@ from tests.security.world import (
     CITIZEN_A,
     CITIZEN_B,
     DOCTOR,
+    EMPLOYER,
     EXPERT,
     INSTITUTION,
     ROLES,
@@ -304,6 +305,9 @@ DECISIONS: dict[str, Access] = {
     "esocial:access_log": citizens(),
     "esocial:my_awards": citizens(),
     "pensions:capital": citizens(),
+    # An employer's own page names no object: it shows the employer the account is linked to
+    # (an administrator, linked to none, sees that it is not linked).
+    "employment:employer": Access(decided(allow=(EMPLOYER, ADMIN))),
     "esocial:queue_mine": citizens(),
     "complaints:mine": citizens(),
     "complaints:new": citizens(),
@@ -405,6 +409,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "disability.aiditem": EDITABLE,
     "complaints.unit": EDITABLE,
     "complaints.category": EDITABLE,
+    "employment.employer": EDITABLE,
 }
 
 ADMIN_ONLY = decided(allow=(ADMIN,))
