@@ -17,7 +17,7 @@ class UserAdmin(ListAccessLogMixin, BaseUserAdmin):
     list_display = ["username", "role", "first_name", "last_name", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["person"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Role"), {"fields": ("role", "person")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Role"), {"fields": ("role", "person")}))
 
 
 class InstitutionTokenInline(admin.TabularInline):

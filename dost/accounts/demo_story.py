@@ -119,13 +119,15 @@ def _family(today: dt.date) -> tuple[Person, Person, Person] | None:
         return None
     father = (Person.objects.filter(pk__in=_pensioner_fathers(citizen.pk).values("relative"))
               .order_by("id").first())
+    if father is None:  # she was chosen, in this same transaction, for having one
+        raise RuntimeError("The pensioner father the search found is gone.")
     found_disabled_year = (today - dt.timedelta(days=2 * 365)).year
     insured = (Contribution.objects.filter(person=OuterRef("pk"), year__lte=found_disabled_year)
                .values("person").annotate(months=Sum("insured_months")).values("months"))
     husband = (
         _unattached(Person.objects.filter(sex=Sex.MALE))
         .filter(birth_date__gt=_years_before(today, 46), birth_date__lte=_years_before(today, 28))
-        .exclude(household_id=citizen.household_id)
+        .exclude(household=citizen.household_id)
         .exclude(Exists(DisabilityStatus.objects.filter(person=OuterRef("pk"))))
         .annotate(insured_months=insured)
         .filter(insured_months__gte=HUSBAND_INSURED_MONTHS)

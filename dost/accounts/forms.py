@@ -4,6 +4,7 @@ from allauth.account.forms import LoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dost.accounts.models import User
 from dost.registry.validators import FIN_RE, normalize_fin
 
 DECEASED_MESSAGE = _("This account belongs to a person recorded as deceased. If this is a "
@@ -12,6 +13,9 @@ DECEASED_MESSAGE = _("This account belongs to a person recorded as deceased. If 
 
 class FinLoginForm(LoginForm):
     """Citizens type their FIN in any case; staff type their username."""
+
+    # Set by allauth's ``clean`` to whoever gave the right password (None until then).
+    user: User | None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from dost.http import client_ip
 
 class ApplicationEventInline(admin.TabularInline):
     model = ApplicationEvent
-    fields = ["at", "status_from", "status_to", "actor", "note"]
+    fields = ("at", "status_from", "status_to", "actor", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -166,7 +166,9 @@ def _answer_text(field: forms.Field | None, value: Any) -> str:
     if value in (None, ""):
         return "—"
     if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(value, value))
+        # The stubs give the getter the setter's type (a callable, a mapping...): Django
+        # has normalised the choices to (value, label) pairs by the time they are read.
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
     return str(value)
 
 

@@ -154,6 +154,8 @@ def _store_document(application: Application, upload: UploadedFile, *, stored: l
     # A random name: the citizen's file name stays out of paths and URLs.
     suffix = PurePath(upload.name or "").suffix.lower()
     document.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    if document.file.name is None:  # saving names the file as the storage stored it
+        raise RuntimeError("The stored document has no name.")
     stored.append(document.file.name)
     document.save()
     return document

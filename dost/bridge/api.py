@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 from django.utils import timezone
@@ -55,6 +55,9 @@ from dost.http import client_ip
 from dost.registry.api import FIN_SCHEMA
 from dost.registry.models import EndReason, Sex
 from dost.registry.validators import normalize_fin, validate_fin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- what an institution sends ----------------------------------------------------------------
 
@@ -107,7 +110,7 @@ class DisabilityDataSerializer(serializers.Serializer):
         return value
 
 
-TIN_ERRORS = {"invalid": _("An employer's TIN has 10 digits.")}
+TIN_ERRORS: dict[str, StrOrPromise] = {"invalid": _("An employer's TIN has 10 digits.")}
 
 
 class EmploymentStartDataSerializer(serializers.Serializer):
@@ -152,7 +155,8 @@ class EventSerializer(serializers.Serializer):
                                      help_text=_("the institution's own id of the event"))
     type = serializers.ChoiceField(choices=EventType.choices)
     occurred_on = serializers.DateField()
-    data = EventDataField(help_text=_(
+    # The metaclass moves declared fields off the class, so Serializer.data is not shadowed.
+    data = EventDataField(help_text=_(  # type: ignore[assignment]
         "birth: child {fin, first_name, last_name, sex, birth_date}, mother_fin, father_fin; "
         "death: fin; death_annulled: fin (the civil registry's correction); "
         "marriage: spouse_fins (two FINs); disability: fin, percent, valid_until, "
@@ -188,7 +192,7 @@ class EventReviewSerializer(serializers.Serializer):
 
 
 # How each state of a stored event reads in the API ("accepted" predates review).
-EVENT_STATUS = {EventState.APPLIED: "accepted", EventState.HELD: "held",
+EVENT_STATUS: dict[str, str] = {EventState.APPLIED: "accepted", EventState.HELD: "held",
                 EventState.REJECTED: "rejected"}
 
 

@@ -13,14 +13,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from dost.accounts.decorators import role_required
+from dost.accounts.decorators import AuthenticatedHttpRequest, role_required
 from dost.accounts.models import Role
 from dost.bridge.forms import EventApplyForm, EventRejectForm
 from dost.bridge.models import InboundEvent
@@ -107,7 +107,7 @@ def _event(pk: int) -> InboundEvent:
 
 @role_required(*REVIEWERS)
 @require_GET
-def held_event_list(request: HttpRequest) -> HttpResponse:
+def held_event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The queue: events held for review, the oldest first, each with its decision forms."""
     page = Paginator(held_events(), PAGE_SIZE).get_page(request.GET.get("page"))
     events = list(page)
@@ -118,7 +118,7 @@ def held_event_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _render_event(request: HttpRequest, event: InboundEvent, *, status: int = 200,
+def _render_event(request: AuthenticatedHttpRequest, event: InboundEvent, *, status: int = 200,
                   **forms_bound: forms.Form) -> HttpResponse:
     people = people_named([event])
     held_events_seen(people=people.values(), actor=request.user, ip_address=client_ip(request))
@@ -132,13 +132,13 @@ def _render_event(request: HttpRequest, event: InboundEvent, *, status: int = 20
 
 @role_required(*REVIEWERS)
 @require_GET
-def held_event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def held_event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_event(request, _event(pk))
 
 
 @role_required(*REVIEWERS)
 @require_POST
-def held_event_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def held_event_apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     form = EventApplyForm(request.POST, prefix=_prefix(event))
     if form.is_valid():
@@ -155,7 +155,7 @@ def held_event_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*REVIEWERS)
 @require_POST
-def held_event_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def held_event_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     form = EventRejectForm(request.POST, prefix=_prefix(event))
     if form.is_valid():

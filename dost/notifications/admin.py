@@ -19,7 +19,9 @@ class SmsMessageAdmin(ListAccessLogMixin, admin.ModelAdmin):
 
     list_display = ["status", "template", "display_phone", "attempts", "created_at"]
     list_filter = ["status"]
-    fields = [
+    # A tuple, so that the one value types as both settings (the stubs type them as
+    # different kinds of list).
+    fields = (
         "status",
         "template",
         "language",
@@ -33,7 +35,7 @@ class SmsMessageAdmin(ListAccessLogMixin, admin.ModelAdmin):
         "created_at",
         "sent_at",
         "delivered_at",
-    ]
+    )
     readonly_fields = fields
     search_fields = ["provider_id", "dedupe_key"]
     search_help_text = _("Exact provider's id (Twilio SID) or dedupe key.")

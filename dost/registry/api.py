@@ -12,13 +12,13 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dost.accounts.api_auth import institution_of
-from dost.accounts.models import Role, Scope
+from dost.accounts.models import Role, Scope, User
 from dost.api_errors import (
     BAD_REQUEST_BODY,
     MALFORMED,
@@ -62,8 +62,10 @@ class PersonSerializer(serializers.ModelSerializer):
     fin = RecordFinField(read_only=True)
     region = serializers.CharField(source="region_id", read_only=True, allow_null=True,
                                    help_text=_("the region's code; empty when not known"))
-    source = serializers.CharField(source="source_id", read_only=True,
-                                   help_text=_("the institution the record came from"))
+    # The metaclass moves declared fields off the class, so Field.source is not shadowed.
+    source = serializers.CharField(  # type: ignore[assignment]
+        source="source_id", read_only=True, help_text=_("the institution the record came from"),
+    )
 
     class Meta:
         model = Person
@@ -93,6 +95,14 @@ def _stated_reason(request: Request) -> str:
     if not reason:
         raise ValidationError({"reason": [_("State why you need this person's data.")]})
     return reason
+
+
+def _session_user(request: Request) -> User:
+    """The user of a request without a token: signed in, as ``IsAuthenticated`` let in."""
+    user = request.user
+    if not isinstance(user, User):  # an anonymous caller: the permission refuses it first
+        raise NotAuthenticated
+    return user
 
 
 class MeView(APIView):
@@ -146,14 +156,15 @@ class PersonDetailView(APIView):
     )
     def get(self, request: Request, fin: str) -> Response:
         token = institution_of(request)
-        user = request.user
-        if token is None and getattr(user, "role", None) == Role.CITIZEN:
-            if user.person.fin != normalize_fin(fin):
+        # Exactly one of the two: an institution's token, or a signed-in user's session.
+        user = None if token is not None else _session_user(request)
+        if user is not None and user.role == Role.CITIZEN:
+            if user.person is None or user.person.fin != normalize_fin(fin):
                 raise Http404
             return Response(PersonSerializer(user.person).data)
         if token is not None and not token.has_scope(Scope.REGISTRY_READ):
             raise PermissionDenied(_("This token lacks the scope registry:read."))
-        if token is None and user.role not in RECORD_READERS and not user.is_superuser:
+        if user is not None and user.role not in RECORD_READERS and not user.is_superuser:
             # The same people as the back-office pages: never an MSEC expert.
             raise PermissionDenied
         reason = _stated_reason(request)
@@ -164,9 +175,9 @@ class PersonDetailView(APIView):
             raise Http404
         access_record(
             person_id=person.pk,
-            actor_id=None if token else user.pk,
+            actor_id=user.pk if user else None,
             institution_id=token.institution_id if token else None,
-            channel=Channel.API if token else channel_for_role(user.role),
+            channel=channel_for_role(user.role) if user else Channel.API,
             what=Subject.REGISTRY_RECORD,
             reason=reason,
             ip_address=client_ip(request),

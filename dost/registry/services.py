@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from pathlib import PurePath
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -44,8 +46,10 @@ from dost.registry.validators import (
     validate_phone,
 )
 
+_V = TypeVar("_V")
 
-def _check(validator, value: str) -> None:
+
+def _check(validator: Callable[[_V], object], value: _V) -> None:
     try:
         validator(value)
     except ValidationError as exc:

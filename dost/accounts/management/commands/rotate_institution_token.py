@@ -37,6 +37,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         old = token.rotated_from
+        if old is None:  # the rotation always links the new token to the one it replaces
+            raise RuntimeError("The new token does not name the token it replaces.")
         self.stderr.write(
             f"Token {token.prefix}… for {token.institution.name} with scopes "
             f"{', '.join(token.scopes)}, until {token.expires_at:%Y-%m-%d %H:%M} UTC; "
