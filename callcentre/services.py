@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from callcentre.models import CallNote, Topic
+from dost.carecall.services import rating_request_for_call
 from dost.errors import DomainError
 
 if TYPE_CHECKING:
@@ -18,8 +20,9 @@ OUTCOME_MAX_LENGTH = 4000
 
 def call_note_add(*, person: Person, agent: User, topic: str, outcome: str,
                   topic_other: str = "") -> CallNote:
-    """Record a call's topic and outcome. Refuses an unknown topic, an "other" topic left
-    unnamed or an empty outcome, saving nothing."""
+    """Record a call's topic and outcome, and ask the citizen by SMS to rate the call
+    (CareCall). Refuses an unknown topic, an "other" topic left unnamed or an empty
+    outcome, saving nothing."""
     if topic not in Topic.values:
         raise DomainError(_("Choose the topic of the call."), code="invalid_topic")
     topic_other = (topic_other or "").strip()[:200]
@@ -31,5 +34,10 @@ def call_note_add(*, person: Person, agent: User, topic: str, outcome: str,
     if len(outcome) > OUTCOME_MAX_LENGTH:
         raise DomainError(_("Keep it within %(limit)d characters.")
                           % {"limit": OUTCOME_MAX_LENGTH}, code="too_long")
-    return CallNote.objects.create(person=person, agent=agent, topic=topic,
-                                   topic_other=topic_other, outcome=outcome)
+    with transaction.atomic():
+        note = CallNote.objects.create(person=person, agent=agent, topic=topic,
+                                       topic_other=topic_other, outcome=outcome)
+        # CareCall: the citizen is asked by SMS to rate the call, in the note's transaction
+        # (at most once a day, and never a citizen without a phone: see the service).
+        rating_request_for_call(person=person, agent_id=agent.pk, call_note_id=note.pk)
+    return note

@@ -8,15 +8,17 @@ view for ``OPEN_WINDOW``, in their own session only.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from callcentre.forms import (
@@ -26,6 +28,8 @@ from callcentre.forms import (
     OpenReasonForm,
     VisitSearchForm,
 )
+from callcentre.ivr.selectors import handover_exists, waiting_handovers
+from callcentre.ivr.services import ivr_handover_take
 from callcentre.models import Topic
 from callcentre.selectors import call_notes_of_person
 from callcentre.services import call_note_add
@@ -41,7 +45,7 @@ from dost.equeue.services import booking_create
 from dost.errors import DomainError
 from dost.http import client_ip
 from dost.registry.models import Person
-from dost.registry.selectors import find_people, person_by_fin
+from dost.registry.selectors import find_people, person_by_fin, regions
 
 AGENTS = (Role.AGENT, Role.ADMIN)
 # How long a stated reason lets the agent see the citizen: about one call.
@@ -81,7 +85,7 @@ def _person_or_404(fin: str) -> Person:
 @role_required(*AGENTS)
 def console(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ConsoleSearchForm(request.GET or None)
-    people = find_people(form.cleaned_data["q"]) if form.is_valid() else []
+    people = find_people(form.query) if form.is_valid() and form.query else []
     if people:
         # Even masked, the list names who was found: each of them sees the search.
         access_records_for_list(
@@ -91,7 +95,38 @@ def console(request: AuthenticatedHttpRequest) -> HttpResponse:
             channel=Channel.CALLCENTRE, actor_id=request.user.pk, ip_address=client_ip(request),
         )
     found = [{"person": person, "fin": masked_fin(person.fin)} for person in people]
-    return render(request, "callcentre/console.html", {"form": form, "found": found})
+    return render(request, "callcentre/console.html", {"form": form, "found": found,
+                                                       "regions": regions(),
+                                                       "handovers": _waiting_callers()})
+
+
+def _waiting_callers() -> list[dict[str, object]]:
+    # A masked FIN only: the caller's records open, as any, after a search and a reason.
+    return [{"handover": handover,
+             "fin": masked_fin(handover.person.fin) if handover.person else "",
+             "language": get_language_info(handover.language)["name_translated"]
+             if handover.language else ""}
+            for handover in waiting_handovers()]
+
+
+@role_required(*AGENTS)
+@require_POST
+def handover_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Answer a caller the voice menu put through: the console searches for their FIN, and
+    their records open, as any, once the agent states a reason."""
+    try:
+        handover = ivr_handover_take(handover_id=pk, agent=request.user)
+    except DomainError as refusal:
+        if not handover_exists(pk):
+            raise Http404 from None
+        messages.error(request, refusal.message)
+        return redirect("callcentre:console")
+    if handover.person is None:
+        messages.info(request, _("The caller was not identified: ask for their FIN."))
+        return redirect("callcentre:console")
+    messages.info(request, _("The caller's FIN is searched for you: check it with them, then "
+                             "open their records with a reason."))
+    return redirect(f"{reverse('callcentre:console')}?{urlencode({'q': handover.person.fin})}")
 
 
 @role_required(*AGENTS)

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.http import Http404
 from django.utils import timezone
 
+from disability.degrees import degree_label
 from disability.models import (
     OPEN_STATES,
     AidCategory,
@@ -300,3 +301,35 @@ def case_open_for_supervisor(case_number: str) -> Referral:
     if referral is None:
         raise Http404
     return referral
+
+
+@dataclass(frozen=True)
+class AssessmentStatus:
+    """A person's disability finding in force, as they are told of it (the phone line)."""
+
+    percent: int
+    # "degree II", "disability under 18": in the active language.
+    degree: str
+    since: dt.date
+    next_review_on: dt.date | None
+    valid_until: dt.date | None
+
+
+def register_assessment_status(person_id: int, on: dt.date) -> AssessmentStatus | None:
+    """The finding in force on ``on`` with its degree and the next review, as the 142 agent's
+    panel shows it; None without one. Two queries."""
+    finding = register_finding_in_force(person_id, on)
+    if finding is None:
+        return None
+    entries = register_entries_of(person_id)
+    # A finding from elsewhere (an institution's event) has no register entry: its degree
+    # follows from its percentage.
+    own_entry = next((entry for entry in entries if entry.status_id == finding.pk), None)
+    return AssessmentStatus(
+        percent=finding.percent,
+        degree=(degree_label(own_entry.degree, under_18=own_entry.under_18) if own_entry
+                else degree_label(finding.degree)),
+        since=finding.determined_on,
+        next_review_on=entries[0].next_assessment_on if entries else None,
+        valid_until=finding.valid_until,
+    )

@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "dost.applications",
     "dost.complaints",
     "dost.equeue",
+    "dost.backoffice",
+    "dost.carecall",
+    "dost.index",
     # Subsystems
     "esocial",
     "vemtas",
@@ -339,6 +342,13 @@ CELERY_BEAT_SCHEDULE = {
     # Complaints left unanswered past their deadline go up a level; a second run moves nothing.
     "escalate-late-complaints": {"task": "dost.complaints.tasks.escalate_late_complaints",
                                  "schedule": crontab(hour=0, minute=20)},
+    # Last month's DOST Index, nightly through the first week of a month: ratings answered
+    # and complaints closed after the month ended are taken in; a run replaces the last.
+    "compute-dost-index": {"task": "dost.index.tasks.compute_last_month",
+                           "schedule": crontab(hour=3, minute=15, day_of_month="1-7")},
+    # Asks citizens to rate the centre visits that ended in the last hours; no one twice.
+    "carecall-ask-after-visits": {"task": "dost.carecall.tasks.ask_ratings_after_visits",
+                                  "schedule": crontab(minute="*/15")},
 }
 
 # A scan after a completed one re-checks facts recorded this long before that scan
@@ -360,6 +370,15 @@ if SMS_BACKEND == "twilio" and not all(TWILIO_CREDENTIALS):
     raise ImproperlyConfigured(
         "SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER."
     )
+# The 142 line's voice menu (callcentre.ivr): Twilio's voice webhooks are refused unless signed
+# with TWILIO_AUTH_TOKEN. "Talk to an agent" puts the caller into this Twilio queue, or dials
+# it when it is a number ("+994...").
+IVR_AGENT_QUEUE = envstr("IVR_AGENT_QUEUE", "142-agents")
+# Callers put through longer ago than this have hung up: the console stops listing them.
+IVR_HANDOVER_WAIT_MINUTES = envint("IVR_HANDOVER_WAIT_MINUTES", 30)
+# A call's identification lasts no longer than this (a replayed request of an old call
+# identifies nobody).
+IVR_CALL_MINUTES = envint("IVR_CALL_MINUTES", 60)
 
 # Roles whose accounts must use a second factor.
 TWO_FACTOR_ROLES = {"staff", "agent", "expert", "admin"}

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # The taxpayer identification number: ten digits.
-TIN_VALIDATOR = RegexValidator(r"^\d{10}$", _("A TIN is ten digits."))
+TIN_VALIDATOR = RegexValidator(r"^[0-9]{10}\Z", _("A TIN is ten digits."))
 
 
 class Employer(models.Model):

@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("esocial.applications.urls")),
     path("", include("esocial.calculators.urls")),
     path("", include("esocial.opendata.urls")),
+    path("", include("esocial.index.urls")),
+    path("", include("esocial.phone_pin.urls")),
 ]

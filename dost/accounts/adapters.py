@@ -22,8 +22,8 @@ LOGIN_FAILED_FOR_ACCOUNT = "login_failed_account"
 HOME_OF_ROLE = {
     "doctor": "referrals:index",
     "expert": "msec:index",
-    # The applications queue is the centre staff's day, until the back-office has a home.
-    "staff": "esocial:staff_applications",
+    # The back-office home: the centre's queue today and every back-office page.
+    "staff": "backoffice:home",
     "agent": "callcentre:console",
     "employer": "employment:employer",
     "admin": "admin:index",

@@ -175,3 +175,36 @@ class InstitutionToken(models.Model):
 
     def has_expired(self, *, at: dt.datetime) -> bool:
         return self.expires_at <= at
+
+
+class PhonePin(models.Model):
+    """The PIN a citizen sets on the portal to identify themselves on the 142 phone line.
+
+    Only its hash is stored (Django's password hashers). ``keypad_fin`` is the FIN
+    as keyed on a phone (each letter as its key's digit): the IVR finds the few
+    people who share those keys through its index, and the PIN tells them apart.
+    Three wrong PINs in a row lock it (``locked_at``) until a new PIN is set.
+    """
+
+    person = models.OneToOneField("registry.Person", on_delete=models.CASCADE,
+                                  related_name="phone_pin", verbose_name=_("person"))
+    pin_hash = models.CharField(_("PIN hash"), max_length=128)
+    keypad_fin = models.CharField(_("FIN on the phone keypad"), max_length=7, db_index=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong PINs in a row"), default=0)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phone PIN")
+        verbose_name_plural = _("phone PINs")
+        constraints = [
+            models.CheckConstraint(condition=Q(keypad_fin__regex=r"^[0-9]{7}$"),
+                                   name="phonepin_keypad_fin_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.keypad_fin} {'locked' if self.locked_at else 'active'}"
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None

@@ -63,6 +63,9 @@ class AccessRecord(models.Model):
 
     @property
     def accessor_label(self) -> str:
+        if self.channel == Channel.IVR:
+            # The citizen heard their own data: the channel says how.
+            return str(_("you"))
         if self.institution_id:
             return str(self.institution)
         return self.actor.get_role_display() if self.actor else ""
@@ -71,7 +74,7 @@ class AccessRecord(models.Model):
     def actor_name(self) -> str:
         """The official's name as the citizen sees it; none for an expert of a commission,
         who assesses without knowing whom, and whom the person must not be able to reach."""
-        if self.actor is None or self.channel == Channel.MSEC:
+        if self.actor is None or self.channel in (Channel.MSEC, Channel.IVR):
             return ""
         return self.actor.get_full_name() or self.actor.username
 

@@ -7,12 +7,18 @@ language, and search can look in all three at once.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.contrib.postgres.fields import ArrayField
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.expressions import CombinedExpression
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -247,8 +253,31 @@ class Service(Translated):
         return [labels.get(channel, channel) for channel in self.channels]
 
 
+class Weekday(models.IntegerChoices):
+    """ISO weekdays, as PostgreSQL's ``extract(isodow ...)`` numbers them."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+# What a centre gets when nobody has said otherwise (a new centre in the catalogue file).
+DEFAULT_DESKS = 4
+WORKING_WEEK = (Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY,
+                Weekday.FRIDAY)
+
+
 class Centre(Translated):
-    """A DOST centre, where citizens are served in person."""
+    """A DOST centre, where citizens are served in person.
+
+    Its opening hours (one row per weekday it opens), the services it offers, its
+    number of desks and its staff are kept by administrators; the e-queue's slots are
+    made from the hours, with as many places as the centre has desks.
+    """
 
     code = models.SlugField(primary_key=True, max_length=40)
     name_az = models.CharField(_("name (Azerbaijani)"), max_length=200)
@@ -259,14 +288,21 @@ class Centre(Translated):
     address_ru = models.CharField(_("address (Russian)"), max_length=300)
     region = models.ForeignKey("registry.Region", on_delete=models.PROTECT,
                                related_name="centres", verbose_name=_("region"))
-    opens_at = models.TimeField(_("opens at"))
-    closes_at = models.TimeField(_("closes at"))
+    desks = models.PositiveSmallIntegerField(
+        _("desks"), default=DEFAULT_DESKS,
+        help_text=_("Desks serving citizens at once: each new e-queue time slot has as many "
+                    "places."))
+    services = models.ManyToManyField(Service, related_name="centres", blank=True,
+                                      verbose_name=_("services offered"))
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("DOST centre")
         verbose_name_plural = _("DOST centres")
+        constraints = [
+            models.CheckConstraint(condition=Q(desks__gte=1), name="centres_centre_has_a_desk"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -278,3 +314,185 @@ class Centre(Translated):
     @property
     def address(self) -> str:
         return self.translated("address")
+
+    @property
+    def opening_times(self) -> list[OpeningTimes]:
+        """The week's hours, consecutive days with the same hours together ("Monday–Friday
+        09:00–18:00"). Reads ``hours`` (prefetch it for a list of centres)."""
+        times: list[OpeningTimes] = []
+        for row in sorted(self.hours.all(), key=lambda row: row.weekday):
+            last = times[-1] if times else None
+            if (last is not None and last.last_day + 1 == row.weekday
+                    and (last.opens_at, last.closes_at) == (row.opens_at, row.closes_at)):
+                times[-1] = dataclasses.replace(last, last_day=row.weekday)
+            else:
+                times.append(OpeningTimes(row.weekday, row.weekday, row.opens_at, row.closes_at))
+        return times
+
+
+@dataclasses.dataclass(frozen=True)
+class OpeningTimes:
+    """Days of the week, ``first_day`` to ``last_day``, with the same hours."""
+
+    first_day: int
+    last_day: int
+    opens_at: dt.time
+    closes_at: dt.time
+
+    @property
+    def days(self) -> str:
+        first, last = Weekday(self.first_day).label, Weekday(self.last_day).label
+        return str(first) if self.first_day == self.last_day else f"{first}–{last}"
+
+
+class OpeningHours(models.Model):
+    """When a centre receives citizens on one day of the week; a day without a row is closed."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="hours",
+                               verbose_name=_("centre"))
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+
+    class Meta:
+        ordering = ["centre", "weekday"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "weekday"],
+                                    name="centres_hours_one_row_per_day"),
+            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")),
+                                   name="centres_hours_open_before_closing"),
+            models.CheckConstraint(condition=Q(weekday__gte=1, weekday__lte=7),
+                                   name="centres_hours_iso_weekday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": _("A centre must open before it closes.")})
+
+
+class CentreStaff(models.Model):
+    """An official's post: the centre they work at (one), and the desk they usually sit at."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="centre_post", verbose_name=_("official"),
+                                limit_choices_to={"role": "staff"})
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="staff",
+                               verbose_name=_("centre"))
+    desk = models.PositiveSmallIntegerField(_("usual desk"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["centre", "desk", "user"]
+        verbose_name = _("centre staff member")
+        verbose_name_plural = _("centre staff")
+        constraints = [
+            models.CheckConstraint(condition=Q(desk__isnull=True) | Q(desk__gte=1),
+                                   name="centres_staff_desk_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.centre_id}"
+
+    def clean(self) -> None:
+        if self.desk is not None and self.centre_id and self.desk > self.centre.desks:
+            raise ValidationError({"desk": _("The centre has only %(desks)s desks.")
+                                   % {"desks": self.centre.desks}})
+
+
+class MobileUnit(Translated):
+    """A "Mobil DOST" vehicle that takes a centre's services to the regions on a schedule."""
+
+    code = models.SlugField(_("code"), primary_key=True, max_length=40)
+    name_az = models.CharField(_("name (Azerbaijani)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="mobile_units",
+                               verbose_name=_("centre"),
+                               help_text=_("The centre whose staff plan the unit's stops."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("mobile unit")
+        verbose_name_plural = _("mobile units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.translated("name")
+
+
+class StopTime(models.Func):
+    """``tsrange(day + starts_at, day + ends_at)``: the time of a stop, half-open, so that
+    one stop may begin when the unit's previous one ends."""
+
+    output_field = models.Field()
+
+    def __init__(self) -> None:
+        super().__init__(F("day"), F("starts_at"), F("ends_at"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (day, day_params), (start, start_params), (end, end_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions())
+        return (f"tsrange({day} + {start}, {day} + {end})",
+                [*day_params, *start_params, *day_params, *end_params])
+
+
+class MobileStop(Translated):
+    """Where a mobile unit receives citizens on a day, and when; cancelled stops are kept."""
+
+    unit = models.ForeignKey(MobileUnit, on_delete=models.PROTECT, related_name="stops",
+                             verbose_name=_("mobile unit"))
+    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT,
+                               related_name="mobile_stops", verbose_name=_("region"))
+    day = models.DateField(_("day"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    place_az = models.CharField(_("place (Azerbaijani)"), max_length=300)
+    # Azerbaijani is required; the other languages fall back to it when left empty.
+    place_en = models.CharField(_("place (English)"), max_length=300, blank=True)
+    place_ru = models.CharField(_("place (Russian)"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("planned by"))
+    created_at = models.DateTimeField(_("planned at"))
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", null=True, blank=True,
+                                     verbose_name=_("cancelled by"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "starts_at", "unit"]
+        verbose_name = _("mobile unit stop")
+        verbose_name_plural = _("mobile unit stops")
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")),
+                                   name="centres_stop_starts_before_it_ends"),
+            # The last line of defence behind the service's own check: one unit cannot be
+            # in two places at once, however two officials race to plan it.
+            ExclusionConstraint(
+                name="centres_stop_unit_not_in_two_places",
+                expressions=[("unit", RangeOperators.EQUAL), (StopTime(), RangeOperators.OVERLAPS)],
+                condition=Q(cancelled_at__isnull=True),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["day", "region"], condition=Q(cancelled_at__isnull=True),
+                         name="centres_stop_coming"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.starts_at:%H:%M}"
+
+    @property
+    def place(self) -> str:
+        return self.translated("place")
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from uuid import uuid4
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from dost.centres.models import (
     LANGUAGES,
     SEARCH_CONFIGS,
     Centre,
+    CentreStaff,
+    MobileStop,
+    MobileUnit,
+    OpeningHours,
     Provider,
     Service,
     ServiceCategory,
@@ -211,9 +217,58 @@ def proactive_services_without_rule() -> dict[str, list[str]]:
 
 
 def centre_list() -> QuerySet[Centre]:
-    """Active DOST centres with their regions."""
-    return Centre.objects.filter(active=True).select_related("region")
+    """Active DOST centres with their regions and opening hours (``hours``, by weekday)."""
+    return (Centre.objects.filter(active=True).select_related("region")
+            .prefetch_related(Prefetch("hours", OpeningHours.objects.order_by("weekday"))))
 
 
 def centre_detail(code: str) -> Centre | None:
     return centre_list().filter(code=code).first()
+
+
+def centres_offering(service_id: int) -> QuerySet[Centre]:
+    """Active centres that offer the service, with their regions and opening hours."""
+    return centre_list().filter(services=service_id)
+
+
+def centre_post(user_id: int) -> CentreStaff | None:
+    """The centre an official works at and their usual desk, or None for one without a post."""
+    return CentreStaff.objects.select_related("centre").filter(user_id=user_id).first()
+
+
+def mobile_units_of_centre(centre_code: str) -> QuerySet[MobileUnit]:
+    """The active mobile units whose stops the centre's staff plan."""
+    return MobileUnit.objects.filter(centre_id=centre_code, active=True).order_by("code")
+
+
+def mobile_unit_of_centre(*, unit_code: str, centre_code: str) -> MobileUnit | None:
+    return mobile_units_of_centre(centre_code).filter(code=unit_code).first()
+
+
+def mobile_stops_of_centre(*, centre_code: str, since: dt.date) -> QuerySet[MobileStop]:
+    """Stops from ``since`` on of the centre's units, cancelled ones too, soonest first."""
+    return (MobileStop.objects.filter(unit__centre_id=centre_code, day__gte=since)
+            .select_related("unit", "region").order_by("day", "starts_at", "unit_id"))
+
+
+def mobile_stop_of_centre(*, stop_id: int, centre_code: str) -> MobileStop | None:
+    """One stop of the centre's units, or None (also for another centre's stop)."""
+    return (MobileStop.objects.filter(pk=stop_id, unit__centre_id=centre_code)
+            .select_related("unit").first())
+
+
+def mobile_stop_by_id(stop_id: int) -> MobileStop | None:
+    """Any centre's stop: for administrators, who act at every centre."""
+    return MobileStop.objects.filter(pk=stop_id).select_related("unit").first()
+
+
+def coming_mobile_stops(*, now: dt.datetime, region: str | None = None) -> QuerySet[MobileStop]:
+    """Stops not cancelled and not over at ``now``, of active units, in ``region`` if given;
+    soonest first, with the unit and region (the public schedule)."""
+    local = timezone.localtime(now)
+    stops = MobileStop.objects.filter(
+        Q(day__gt=local.date()) | Q(day=local.date(), ends_at__gt=local.time()),
+        cancelled_at__isnull=True, unit__active=True)
+    if region:
+        stops = stops.filter(region_id=region)
+    return stops.select_related("unit", "region").order_by("day", "starts_at", "unit_id")

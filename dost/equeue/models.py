@@ -109,6 +109,15 @@ class Booking(models.Model):
             models.UniqueConstraint(fields=["person", "service", "day"],
                                     condition=Q(status="booked"),
                                     name="equeue_one_active_booking_per_service_day"),
+            # A desk serves one ticket at a time: the last line of defence behind
+            # desk_call_next's own check, for one desk calling twice at once.
+            models.UniqueConstraint(fields=["centre", "day", "desk"],
+                                    condition=Q(status="called"),
+                                    name="equeue_one_ticket_per_desk"),
+            models.CheckConstraint(
+                condition=~Q(status="called")
+                | Q(desk__isnull=False, called_at__isnull=False),
+                name="equeue_called_at_a_desk"),
         ]
         indexes = [
             models.Index(fields=["centre", "day"], condition=Q(status="booked"),
@@ -123,4 +132,15 @@ class Booking(models.Model):
 
     @property
     def active(self) -> bool:
+        """Waiting in the queue: the citizen may still move or cancel it."""
         return self.status == self.Status.BOOKED
+
+    @property
+    def at_desk(self) -> bool:
+        """Called to a desk and being served now."""
+        return self.status == self.Status.CALLED
+
+    @property
+    def finished(self) -> bool:
+        """The visit has ended: served, or the citizen did not come when called."""
+        return self.status in (self.Status.SERVED, self.Status.NO_SHOW)

@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +33,12 @@ def open_centres() -> QuerySet[Centre]:
     return Centre.objects.filter(active=True).select_related("region")
 
 
+def centre_offers(*, centre_code: str, service_id: int) -> bool:
+    """Whether the centre offers the service (its administrators say which it does)."""
+    return Centre.services.through.objects.filter(centre_id=centre_code,
+                                                  service_id=service_id).exists()
+
+
 def booking_days(*, days: int = BOOKING_HORIZON_DAYS) -> list[dt.date]:
     """Days from today on which some active centre has a slot open."""
     today = timezone.localdate()
@@ -36,10 +53,13 @@ def free_slots(*, centre_code: str, day: dt.date, service: Service | None = None
                ) -> QuerySet[Slot]:
     """Slots of a centre on a day that still have a place and have not started yet.
 
-    Empty when the centre is closed or ``service`` cannot be booked.
+    Empty when the centre is closed, or ``service`` cannot be booked or is not one the
+    centre offers.
     """
     now = timezone.localtime()
-    if service is not None and not (service.active and service.bookable):
+    if service is not None and not (service.active and service.bookable
+                                    and centre_offers(centre_code=centre_code,
+                                                      service_id=service.pk)):
         return Slot.objects.none()
     slots = Slot.objects.filter(centre_id=centre_code, centre__active=True, day=day,
                                 day__gte=now.date(), booked__lt=F("capacity"))
@@ -94,6 +114,56 @@ def todays_queue(*, centre_code: str) -> QuerySet[Booking]:
     return (Booking.objects.filter(centre_id=centre_code, day=timezone.localdate(),
                                    status=Booking.Status.BOOKED)
             .select_related("service", "slot").order_by("slot__starts_at", "placed_at", "id"))
+
+
+def tickets_at_desks(*, centre_code: str) -> QuerySet[Booking]:
+    """Today's tickets called to a desk of the centre and not yet finished, by desk.
+
+    The citizen comes with it (the desk checks the identity card against the name):
+    whoever shows the name logs the look.
+    """
+    return (Booking.objects.filter(centre_id=centre_code, day=timezone.localdate(),
+                                   status=Booking.Status.CALLED)
+            .select_related("service", "slot", "person").order_by("desk"))
+
+
+def booking_at_centre(*, booking_id: int, centre_code: str) -> Booking | None:
+    """One booking of the centre, or None (also for another centre's booking)."""
+    return Booking.objects.filter(pk=booking_id, centre_id=centre_code).first()
+
+
+def booking_by_id(booking_id: int) -> Booking | None:
+    """Any centre's booking: for administrators, who act at every centre."""
+    return Booking.objects.filter(pk=booking_id).first()
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """A centre's queue on one day: tickets in each state and the average wait so far."""
+
+    waiting: int
+    called: int
+    served: int
+    no_show: int
+    # Seconds from the later of the slot's start and the booking to the call, on average
+    # over the tickets called so far; None before the first call.
+    average_wait_seconds: int | None
+
+
+def day_counts(*, centre_code: str, day: dt.date) -> DayCounts:
+    """How the centre's queue stands on ``day``, in one query."""
+    status = Booking.Status
+    totals = Booking.objects.filter(centre_id=centre_code, day=day).aggregate(
+        waiting=Count("id", filter=Q(status=status.BOOKED)),
+        called=Count("id", filter=Q(status=status.CALLED)),
+        served=Count("id", filter=Q(status=status.SERVED)),
+        no_show=Count("id", filter=Q(status=status.NO_SHOW)),
+        average_wait=Avg("wait_seconds"),
+    )
+    average = totals["average_wait"]
+    return DayCounts(waiting=totals["waiting"], called=totals["called"],
+                     served=totals["served"], no_show=totals["no_show"],
+                     average_wait_seconds=None if average is None else round(average))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""Writes to the e-queue: opening slots, booking, moving and cancelling a visit.
+"""Writes to the e-queue: opening slots, booking, moving and cancelling a visit, and
+at the centre's desks calling the next ticket and ending the visit.
 
-Every refusal is a ``DomainError`` whose message is fit to show the citizen;
-its ``code`` is one of ``QueueRefusal``. A refused request changes nothing.
+Every refusal is a ``DomainError`` whose message is fit to show the citizen (or the
+official at the desk); its ``code`` is one of ``QueueRefusal``. A refused request
+changes nothing.
 """
 
 from __future__ import annotations
@@ -9,19 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dost.centres.models import Centre, Service
+from dost.centres.models import Centre, OpeningHours, Service
 from dost.equeue.models import Booking, Slot
 from dost.errors import DomainError
 
 SLOT_MINUTES = 20
-# Places per slot: the number of service windows a centre usually staffs.
-SLOT_CAPACITY = 4
-# ISO weekdays the centres receive citizens (Monday to Friday).
-WORKING_WEEKDAYS = (1, 2, 3, 4, 5)
 # How far ahead citizens can book.
 BOOKING_HORIZON_DAYS = 14
 
@@ -36,6 +35,13 @@ class QueueRefusal(StrEnum):
     ALREADY_BOOKED = "already_booked"
     BOOKING_UNKNOWN = "booking_unknown"
     NOT_ACTIVE = "not_active"
+    SERVICE_NOT_OFFERED = "service_not_offered"
+    # At the desk.
+    DESK_UNKNOWN = "desk_unknown"
+    DESK_BUSY = "desk_busy"
+    QUEUE_EMPTY = "queue_empty"
+    NOT_CALLED = "not_called"
+    ALREADY_FINISHED = "already_finished"
 
 
 def _refuse(code: QueueRefusal) -> DomainError:
@@ -53,20 +59,29 @@ def _refuse(code: QueueRefusal) -> DomainError:
                                        "day. Move or cancel it instead of booking again."),
         QueueRefusal.BOOKING_UNKNOWN: _("This booking was not found."),
         QueueRefusal.NOT_ACTIVE: _("This booking is no longer active."),
+        QueueRefusal.SERVICE_NOT_OFFERED: _("This DOST centre does not offer this service. "
+                                            "Please choose another centre."),
+        QueueRefusal.DESK_UNKNOWN: _("This centre has no desk with that number."),
+        QueueRefusal.DESK_BUSY: _("A ticket is still at this desk. Mark it served or not come "
+                                  "before calling the next one."),
+        QueueRefusal.QUEUE_EMPTY: _("Nobody is waiting in today's queue."),
+        QueueRefusal.NOT_CALLED: _("This ticket has not been called to a desk yet."),
+        QueueRefusal.ALREADY_FINISHED: _("This visit has already ended."),
     }
     return DomainError(messages[code], code=code.value)
 
 
 def slots_open(*, start: dt.date, days: int, centre: Centre | None = None,
-               capacity: int = SLOT_CAPACITY, minutes: int = SLOT_MINUTES) -> int:
-    """Open the slots of every working day from ``start`` for ``days`` days; returns how many.
+               minutes: int = SLOT_MINUTES) -> int:
+    """Open the slots of every day from ``start`` for ``days`` days; returns how many.
 
-    Slots run from each centre's opening to its closing time. Only active
-    centres (or just ``centre``) get slots. Slots that exist already are left
-    as they are, with their bookings, so this can run every day.
+    On each weekday a centre has opening hours for, slots run from its opening to its
+    closing time, each with as many places as the centre has desks. Only active
+    centres (or just ``centre``) get slots. Slots that exist already are left as
+    they are, with their bookings and capacity, so this can run every day.
     """
-    if days < 1 or capacity < 1 or minutes < 1:
-        raise DomainError(_("Days, capacity and slot length must be positive."), code="invalid")
+    if days < 1 or minutes < 1:
+        raise DomainError(_("Days and slot length must be positive."), code="invalid")
     last = start + dt.timedelta(days=days - 1)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -75,20 +90,22 @@ def slots_open(*, start: dt.date, days: int, centre: Centre | None = None,
                 (centre_id, day, starts_at, ends_at, capacity, booked, issued)
             SELECT centre.code, day::date, slot_start::time,
                    (slot_start + make_interval(mins => %(minutes)s))::time,
-                   %(capacity)s, 0, 0
+                   centre.desks, 0, 0
             FROM {Centre._meta.db_table} centre
             CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 day') day
+            JOIN {OpeningHours._meta.db_table} hours
+              ON hours.centre_id = centre.code
+             AND hours.weekday = extract(isodow FROM day)::int
             CROSS JOIN LATERAL generate_series(
-                date '2000-01-01' + centre.opens_at,
-                date '2000-01-01' + centre.closes_at - make_interval(mins => %(minutes)s),
+                date '2000-01-01' + hours.opens_at,
+                date '2000-01-01' + hours.closes_at - make_interval(mins => %(minutes)s),
                 make_interval(mins => %(minutes)s)) slot_start
             WHERE centre.active
-              AND extract(isodow FROM day)::int = ANY(%(weekdays)s)
               AND (%(centre)s::text IS NULL OR centre.code = %(centre)s::text)
             ON CONFLICT (centre_id, day, starts_at) DO NOTHING
             """,  # noqa: S608 - table names come from the models, values are parameters
-            {"start": start, "last": last, "minutes": minutes, "capacity": capacity,
-             "weekdays": list(WORKING_WEEKDAYS), "centre": centre.code if centre else None},
+            {"start": start, "last": last, "minutes": minutes,
+             "centre": centre.code if centre else None},
         )
         return cursor.rowcount
 
@@ -139,6 +156,11 @@ def _bookable_slot(slot_id: int, *, now: dt.datetime) -> Slot:
     return slot
 
 
+def _offered(*, centre_id: str, service_id: int) -> bool:
+    return Centre.services.through.objects.filter(centre_id=centre_id,
+                                                  service_id=service_id).exists()
+
+
 def _has_active_booking(*, person_id: int, service_id: int, day: dt.date,
                         other_than: int | None = None) -> bool:
     bookings = Booking.objects.filter(person_id=person_id, service_id=service_id, day=day,
@@ -165,14 +187,17 @@ def booking_create(*, person_id: int, service_id: int, slot_id: int) -> Booking:
     """Book a place in a slot for a service and issue the ticket.
 
     Takes one place in the slot in the same transaction. Refuses a full or
-    past slot, a closed centre, a service that cannot be booked, and a second
-    active booking of the same service on the same day.
+    past slot, a closed centre, a service that cannot be booked or that the
+    slot's centre does not offer, and a second active booking of the same
+    service on the same day.
     """
     now = timezone.now()
     service = Service.objects.filter(pk=service_id).first()
     if service is None or not (service.active and service.bookable):
         raise _refuse(QueueRefusal.SERVICE_NOT_BOOKABLE)
     slot = _bookable_slot(slot_id, now=now)
+    if not _offered(centre_id=slot.centre_id, service_id=service_id):
+        raise _refuse(QueueRefusal.SERVICE_NOT_OFFERED)
     if _has_active_booking(person_id=person_id, service_id=service_id, day=slot.day):
         raise _refuse(QueueRefusal.ALREADY_BOOKED)
     number = _take_place(slot.pk)
@@ -204,6 +229,8 @@ def booking_move(*, booking_id: int, person_id: int, slot_id: int) -> Booking:
     if booking.slot_id == slot_id:
         raise _refuse(QueueRefusal.SAME_SLOT)
     slot = _bookable_slot(slot_id, now=now)
+    if not _offered(centre_id=slot.centre_id, service_id=booking.service_id):
+        raise _refuse(QueueRefusal.SERVICE_NOT_OFFERED)
     if _has_active_booking(person_id=person_id, service_id=booking.service_id, day=slot.day,
                            other_than=booking.pk):
         raise _refuse(QueueRefusal.ALREADY_BOOKED)
@@ -242,15 +269,112 @@ def booking_cancel(*, booking_id: int, person_id: int) -> Booking:
     return booking
 
 
+# --- at the centre's desks -----------------------------------------------------------------
+
+# The next ticket of the day, in the order todays_queue shows (slot time, when the place
+# was taken), locked for this desk. A ticket another desk is calling at this moment is
+# locked by it and skipped, not waited for: two desks pressing "call next" at once get
+# two different tickets. The wait runs from the later of the slot's start (in the
+# centres' time zone) and the booking to the call, never below zero (a citizen called
+# before their time has not waited).
+_CALL_NEXT_SQL = f"""
+WITH next AS (
+    SELECT booking.id
+    FROM {Booking._meta.db_table} booking
+    JOIN {Slot._meta.db_table} slot ON slot.id = booking.slot_id
+    WHERE booking.centre_id = %(centre)s AND booking.day = %(day)s
+      AND booking.status = %(booked)s
+    ORDER BY slot.starts_at, booking.placed_at, booking.id
+    LIMIT 1
+    FOR UPDATE OF booking SKIP LOCKED
+)
+UPDATE {Booking._meta.db_table} booking
+SET status = %(called)s, desk = %(desk)s, called_by_id = %(actor)s, called_at = %(now)s,
+    updated_at = %(now)s,
+    wait_seconds = greatest(0, floor(extract(epoch FROM %(now)s::timestamptz - greatest(
+        timezone(%(zone)s, slot.day + slot.starts_at), booking.placed_at))))::int
+FROM next, {Slot._meta.db_table} slot
+WHERE booking.id = next.id AND slot.id = booking.slot_id
+RETURNING booking.id
+"""  # noqa: S608 - table names come from the models, values are parameters
+
+
+def _checked_desk(centre: Centre, desk: int) -> None:
+    if not 1 <= desk <= centre.desks:
+        raise _refuse(QueueRefusal.DESK_UNKNOWN)
+
+
 @transaction.atomic
-def booking_serve(*, booking_id: int) -> Booking:
-    """Mark a booking served at the centre: it leaves the queue; the place stays used."""
-    booking = Booking.objects.select_for_update().filter(pk=booking_id).first()
+def desk_call_next(*, centre: Centre, desk: int, actor_id: int) -> Booking:
+    """Call the next waiting ticket of today at ``centre`` to ``desk``, for official ``actor_id``.
+
+    One statement picks and marks it (status ``called``, the desk, who called and
+    when, the seconds waited). Refuses a desk the centre does not have, a desk whose
+    last ticket is still there, and an empty queue.
+    """
+    _checked_desk(centre, desk)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    at_desk = Booking.objects.filter(centre_id=centre.pk, day=today, desk=desk,
+                                     status=Booking.Status.CALLED)
+    if at_desk.exists():
+        raise _refuse(QueueRefusal.DESK_BUSY)
+    try:
+        # A savepoint: the same desk calling twice at once (two tabs) meets the unique
+        # constraint of one called ticket per desk, and only that call is undone.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_CALL_NEXT_SQL, {
+                "centre": centre.pk, "day": today, "desk": desk, "actor": actor_id,
+                "now": now, "zone": settings.TIME_ZONE,
+                "booked": Booking.Status.BOOKED, "called": Booking.Status.CALLED,
+            })
+            row = cursor.fetchone()
+    except IntegrityError as exc:
+        raise _refuse(QueueRefusal.DESK_BUSY) from exc
+    if row is None:
+        raise _refuse(QueueRefusal.QUEUE_EMPTY)
+    return Booking.objects.select_related("service", "slot", "person").get(pk=row[0])
+
+
+def _locked_at_desk(*, booking_id: int, centre_code: str) -> Booking:
+    """A ticket of ``centre_code`` that is at a desk now, locked; refuses any other."""
+    booking = (Booking.objects.select_for_update()
+               .filter(pk=booking_id, centre_id=centre_code).first())
     if booking is None:
         raise _refuse(QueueRefusal.BOOKING_UNKNOWN)
-    if booking.status != Booking.Status.BOOKED:
+    if booking.status in (Booking.Status.SERVED, Booking.Status.NO_SHOW):
+        raise _refuse(QueueRefusal.ALREADY_FINISHED)
+    if booking.status == Booking.Status.BOOKED:
+        raise _refuse(QueueRefusal.NOT_CALLED)
+    if booking.status != Booking.Status.CALLED:
         raise _refuse(QueueRefusal.NOT_ACTIVE)
+    return booking
+
+
+@transaction.atomic
+def booking_served(*, booking_id: int, centre_code: str) -> Booking:
+    """End the visit of a ticket at a desk of ``centre_code`` as served: records when, and
+    the seconds from the call to now. Refuses a ticket not at a desk (waiting, ended)."""
+    booking = _locked_at_desk(booking_id=booking_id, centre_code=centre_code)
+    now = timezone.now()
+    # A called ticket always has its call time (a check constraint); "or now" is for mypy.
+    called_at = booking.called_at or now
     booking.status = Booking.Status.SERVED
-    booking.updated_at = timezone.now()
-    booking.save(update_fields=["status", "updated_at"])
+    booking.finished_at = now
+    booking.service_seconds = max(0, int((now - called_at).total_seconds()))
+    booking.updated_at = now
+    booking.save(update_fields=["status", "finished_at", "service_seconds", "updated_at"])
+    return booking
+
+
+@transaction.atomic
+def booking_no_show(*, booking_id: int, centre_code: str) -> Booking:
+    """End the visit of a ticket at a desk of ``centre_code``: the citizen did not come when
+    called. Records when; no service time. Refuses a ticket not at a desk."""
+    booking = _locked_at_desk(booking_id=booking_id, centre_code=centre_code)
+    now = timezone.now()
+    booking.status = Booking.Status.NO_SHOW
+    booking.finished_at = now
+    booking.updated_at = now
+    booking.save(update_fields=["status", "finished_at", "updated_at"])
     return booking

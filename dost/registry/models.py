@@ -6,7 +6,7 @@ received (``recorded_at``), so a citizen can see where the state got it.
 
 from __future__ import annotations
 
-from django.contrib.postgres.indexes import BrinIndex, GinIndex, OpClass
+from django.contrib.postgres.indexes import BrinIndex, GistIndex, OpClass
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -140,7 +140,9 @@ class Person(Fact):
         indexes = [
             models.Index(fields=["last_name_key", "first_name_key", "birth_date"],
                          name="person_name_key_idx"),
-            models.Index(fields=["first_name_key"], name="person_first_name_key_idx"),
+            # A first name alone, or with a year of birth ("Aysel 1990"), is one range.
+            models.Index(fields=["first_name_key", "birth_date"],
+                         name="person_first_name_birth_idx"),
             models.Index(fields=["phone"], name="person_phone_idx", condition=~Q(phone="")),
             models.Index(fields=["birth_date"], name="person_birth_date_idx"),
             # Rows arrive in time order, so a tiny BRIN index finds what changed since the
@@ -184,7 +186,9 @@ class NameKey(models.Model):
     key = models.CharField(max_length=100, primary_key=True)
 
     class Meta:
-        indexes = [GinIndex(OpClass("key", name="gin_trgm_ops"), name="namekey_trgm_idx")]
+        # Nearest keys first (ORDER BY key <-> word): a GiST index answers without a
+        # similarity threshold to set, and without comparing every key.
+        indexes = [GistIndex(OpClass("key", name="gist_trgm_ops"), name="namekey_trgm_gist_idx")]
 
     def __str__(self) -> str:
         return self.key

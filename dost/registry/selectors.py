@@ -6,11 +6,11 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from django.contrib.postgres.fields import ArrayField
-from django.db import connection, transaction
-from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,17 +34,18 @@ LOOKUP_LIMIT = 20
 # pair of spellings is one index probe, so more of them cost little and find more slips.
 _SIMILAR_KEYS = 12
 NAME_SIMILARITY = 0.2
+TRANSPOSED_SIMILARITY = 0.5
 # The most people a name look-up ranks in Python: with a year of birth at 10 million
-# people a misspelt name gives about a hundred; without one, the best pair alone is
-# fetched first (see people_by_name).
+# people a misspelt name gives a few hundred at most; without one, the best spellings
+# are tried first (see _CandidateSearch.two_words).
 _CANDIDATES = 400
 EARLIEST_BIRTH_YEAR = 1900
 # The words that end an Azerbaijani patronymic ("Vaqif oğlu", "Vaqif qızı"), as their
 # name keys: Latin, English and Russian spellings.
 _PATRONYMIC_MARKERS = frozenset({"oglu", "ogli", "ogly", "gizi", "kizi", "kyzy"})
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
-_PHONE_CHARACTERS = re.compile(r"^[\d\s().+-]+\Z")
-_YEAR = re.compile(r"^\d{4}\Z")
+_PHONE_CHARACTERS = re.compile(r"^[0-9\s().+-]+\Z")
+_YEAR = re.compile(r"^[0-9]{4}\Z")
 
 
 def person_by_fin(fin: str) -> Person | None:
@@ -92,7 +93,9 @@ class PeopleQuery:
     patronymic: str = ""
 
 
-def _birth_year_checked(year: int, today: dt.date) -> int:
+def birth_year_checked(year: int, today: dt.date | None = None) -> int:
+    """The year; refused if it is in the future or before 1900."""
+    today = today or timezone.localdate()
     if year > today.year:
         raise DomainError(_("The year of birth cannot be in the future."),
                           code="future_birth_year")
@@ -111,7 +114,7 @@ def _birth_date_in(word: str, today: dt.date) -> dt.date | None:
         if born > today:
             raise DomainError(_("The date of birth cannot be in the future."),
                               code="future_birth_date")
-        _birth_year_checked(born.year, today)
+        birth_year_checked(born.year, today)
         return born
     return None
 
@@ -135,7 +138,7 @@ def people_query(box: str, *, birth_year: int | None = None, region: str = "",
     today = today or timezone.localdate()
     box = (box or "").strip()
     if birth_year is not None:
-        _birth_year_checked(birth_year, today)
+        birth_year_checked(birth_year, today)
     region_id = None
     if region.strip():
         found = region_by_name(region)
@@ -145,8 +148,10 @@ def people_query(box: str, *, birth_year: int | None = None, region: str = "",
         region_id = found.code
     father = _father_name(patronymic)
     if FIN_RE.match(normalize_fin(box)):
-        return PeopleQuery(fin=normalize_fin(box), birth_year=birth_year,
-                           region_id=region_id, patronymic=father)
+        # Seven letters without I or O may be a FIN or a name (Aygunel): the name is
+        # looked up if no one has that FIN.
+        return PeopleQuery(fin=normalize_fin(box), words=(box,) if box.isalpha() else (),
+                           birth_year=birth_year, region_id=region_id, patronymic=father)
     if _PHONE_CHARACTERS.match(box) and sum(ch.isdigit() for ch in box) >= 7:
         return PeopleQuery(phone=normalize_phone(box), birth_year=birth_year,
                            region_id=region_id, patronymic=father)
@@ -157,7 +162,7 @@ def people_query(box: str, *, birth_year: int | None = None, region: str = "",
     born: dt.date | None = None
     for token in box.replace(",", " ").split():
         if _YEAR.match(token):
-            stated[token] = _birth_year_checked(int(token), today)
+            stated[token] = birth_year_checked(int(token), today)
         elif any(ch.isdigit() for ch in token):
             date = _birth_date_in(token, today)
             if date is None:
@@ -197,27 +202,44 @@ class _Similar:
     keys: dict[str, float]
 
 
-def _similar_keys(words: list[str], count: int = _SIMILAR_KEYS) -> list[_Similar]:
-    """For each word, the key itself (similarity 1) and the nearest keys in the vocabulary.
+def _swapped(word: str) -> list[str]:
+    """The word with two neighbouring letters swapped back, each way it could be."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]
 
-    One statement for all the words: the vocabulary is small and trigram-indexed.
+
+def _similar_keys(words: list[str], count: int = _SIMILAR_KEYS) -> list[_Similar]:
+    """For each word, the nearest keys in the vocabulary, most similar first.
+
+    One statement for all the words: a nearest-neighbour search on the vocabulary's
+    trigram index (no threshold to set, so no transaction around it), keeping keys at
+    least NAME_SIMILARITY alike; and the keys of the word with two neighbouring letters
+    swapped back, looked up exactly. A swap near the start of a short name leaves few
+    trigrams in common ("Ayla" typed "Yala"), but is one slip: it counts as
+    TRANSPOSED_SIMILARITY at least.
     """
     keys = [name_key(word) for word in words]
-    query = " UNION ALL ".join(
-        ["(SELECT %s, key, similarity(key, %s) FROM registry_namekey WHERE key %% %s"
-         " ORDER BY 3 DESC, key LIMIT %s)"] * len(keys))
-    params: list[str | int] = []
-    for position, key in enumerate(keys):
+    parts = []
+    params: list[str | int | float | list[str]] = []
+    for position, (word, key) in enumerate(zip(words, keys, strict=True)):
+        swapped = sorted({name_key(variant) for variant in _swapped(word)} - {key, ""})
+        parts.append("(SELECT %s, key, similarity(key, %s) FROM registry_namekey"
+                     " ORDER BY key <-> %s LIMIT %s)")
         params += [position, key, key, count]
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Names are short, so a typo costs a large share of their trigrams: the
-        # default 0.3 threshold would miss "Xelilof" for "Xəlilov".
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [NAME_SIMILARITY])
-        cursor.execute(query, params)
+        if swapped:
+            parts.append("(SELECT %s, key, greatest(similarity(key, %s), %s::real)"
+                         " FROM registry_namekey WHERE key = ANY(%s))")
+            params += [position, key, TRANSPOSED_SIMILARITY, swapped]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    found: list[dict[str, float]] = [{key: 1.0} for key in keys]
-    for position, key, similarity in rows:
-        found[position].setdefault(key, similarity)
+    # Only keys someone bears: the word's own key comes first when it is one (its
+    # similarity is 1), and a key nobody bears would only cost index probes.
+    found: list[dict[str, float]] = [{} for _key in keys]
+    # Names are short, so a typo costs a large share of their trigrams: pg_trgm's
+    # default 0.3 would miss "Xelilof" for "Xəlilov".
+    for position, key, similarity in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
+        if similarity >= NAME_SIMILARITY:
+            found[position].setdefault(key, similarity)
     return [_Similar(word, keys_found) for word, keys_found in zip(words, found, strict=True)]
 
 
@@ -228,10 +250,13 @@ def similar_name_keys(word: str) -> list[str]:
     return list(_similar_keys([word], count=8)[0].keys)
 
 
-def _trigrams(text: str) -> set[str]:
+# Names repeat across millions of people, so these small functions see few distinct
+# arguments: caching them keeps ranking a few hundred candidates well under a millisecond.
+@lru_cache(maxsize=8192)
+def _trigrams(text: str) -> frozenset[str]:
     # As pg_trgm pads a word: two spaces before, one after.
     padded = f"  {text} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+    return frozenset(padded[i:i + 3] for i in range(len(padded) - 2))
 
 
 def _trigram_similarity(first: str, second: str) -> float:
@@ -241,21 +266,43 @@ def _trigram_similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b)
 
 
+@lru_cache(maxsize=8192)
 def _plain(word: str) -> str:
     """The word lowercased without marks: closer to how it was typed than its key."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower())
                    if not unicodedata.combining(ch))
 
 
-def _score(person: Person, similar: list[_Similar], father_key: str) -> float:
+@lru_cache(maxsize=8192)
+def _father_key(patronymic: str) -> str:
+    return name_key(_father_name(patronymic))
+
+
+class _Candidate(NamedTuple):
+    """What ranking needs of a person found: far cheaper to fetch than the whole record."""
+
+    id: int
+    last_name_key: str
+    first_name_key: str
+    last_name: str
+    first_name: str
+    patronymic: str
+    birth_date: dt.date
+
+
+_CANDIDATE_FIELDS = _Candidate._fields
+_Params = dict[str, "dt.date | str | int | list[str]"]
+
+
+def _score(candidate: _Candidate, similar: list[_Similar], father_key: str) -> float:
     """How well a candidate fits what the agent typed; higher is better.
 
     The name keys' similarities count most, in whichever order the words were typed;
     the patronymic as much as a name; the spelling as typed breaks ties between names
     that share a key (Habil and Qabil).
     """
-    keys = (person.last_name_key, person.first_name_key)
-    plain = (_plain(person.last_name), _plain(person.first_name))
+    keys = (candidate.last_name_key, candidate.first_name_key)
+    plain = (_plain(candidate.last_name), _plain(candidate.first_name))
 
     def fit(typed: _Similar, field: int) -> float:
         return (typed.keys.get(keys[field], 0.0)
@@ -267,13 +314,8 @@ def _score(person: Person, similar: list[_Similar], father_key: str) -> float:
         best = max(fit(similar[0], 0) + fit(similar[1], 1),
                    fit(similar[0], 1) + fit(similar[1], 0))
     if father_key:
-        best += _trigram_similarity(father_key, name_key(_father_name(person.patronymic)))
+        best += _trigram_similarity(father_key, _father_key(candidate.patronymic))
     return best
-
-
-def _position(keys: list[str], field: str) -> Func:
-    return Func(Value(keys, output_field=ArrayField(CharField())), F(field),
-                function="array_position", output_field=IntegerField())
 
 
 def people_by_name(query: str, *, birth_year: int | None = None,
@@ -283,73 +325,102 @@ def people_by_name(query: str, *, birth_year: int | None = None,
 
     Each word is corrected against the vocabulary of name keys, then people are found
     by exact index look-ups on the corrected keys (and the year or date of birth, on
-    the same index), never by a scan. A region narrows; a patronymic ranks.
+    the same index), never by a scan. A region narrows; a patronymic ranks. The
+    candidates are ranked on a few columns; only the page's people are then read whole.
     """
     words = [word for word in query.split() if name_key(word)][:2]
     if not words:
         return []
-    people = Person.objects.select_related("region")
+    narrowing = []
+    params: _Params = {}
     if birth_date is not None:
-        people = people.filter(birth_date=birth_date)
+        narrowing.append("birth_date = %(born)s")
+        params["born"] = birth_date
     elif birth_year is not None:
-        people = people.filter(birth_date__gte=dt.date(birth_year, 1, 1),
-                               birth_date__lte=dt.date(birth_year, 12, 31))
+        narrowing.append("birth_date BETWEEN %(born_from)s AND %(born_to)s")
+        params.update(born_from=dt.date(birth_year, 1, 1), born_to=dt.date(birth_year, 12, 31))
     if region_id is not None:
-        people = people.filter(region_id=region_id)
+        narrowing.append("region_id = %(region)s")
+        params["region"] = region_id
     similar = _similar_keys(words)
-    father_key = name_key(_father_name(patronymic))
+    father_key = _father_key(patronymic)
+    search = _CandidateSearch(narrowing, params)
     if len(words) == 1:
-        candidates = _one_word_candidates(people, list(similar[0].keys),
-                                          wanted=_CANDIDATES if father_key else limit)
+        candidates = search.one_word(list(similar[0].keys),
+                                     wanted=_CANDIDATES if father_key else limit)
     else:
-        candidates = _two_word_candidates(people, [list(typed.keys) for typed in similar],
-                                          narrowed=birth_year is not None
-                                          or birth_date is not None)
-    scored = sorted(candidates, key=lambda person: (
-        -_score(person, similar, father_key), person.last_name, person.first_name,
-        person.birth_date, person.pk))
-    return scored[:limit]
+        candidates = search.two_words(*(list(typed.keys) for typed in similar),
+                                      narrowed=birth_year is not None or birth_date is not None)
+    if not candidates:
+        return []
+    ranked = sorted(candidates, key=lambda candidate: (
+        -_score(candidate, similar, father_key), candidate.last_name, candidate.first_name,
+        candidate.birth_date, candidate.id))[:limit]
+    found = Person.objects.select_related("region").in_bulk([row.id for row in ranked])
+    return [found[row.id] for row in ranked if row.id in found]
 
 
-def _one_word_candidates(people: QuerySet[Person], keys: list[str], *,
-                         wanted: int) -> list[Person]:
-    # One word may match a tenth of the country (Məmmədov): walk the keys best first
-    # and stop once enough are found, each step an index range in the index's order.
-    found: list[Person] = []
-    for key in keys:
-        for column, order in (("last_name_key", "first_name_key"),
-                              ("first_name_key", "birth_date")):
-            found += people.filter(**{column: key}).order_by(order, "id")[: wanted - len(found)]
-            if len(found) >= wanted:
-                return found
-    return found
+class _CandidateSearch:
+    """The index look-ups of people by name keys, with the narrowing conditions.
 
+    Plain SQL: the statements are fixed but for the optional conditions, and building
+    them through the ORM cost more than running them.
+    """
 
-def _two_word_candidates(people: QuerySet[Person], keys: list[list[str]], *,
-                         narrowed: bool) -> list[Person]:
-    first, second = keys
+    _COLUMNS = ", ".join(_CANDIDATE_FIELDS)
 
-    def pairs(first: list[str], second: list[str]) -> list[Person]:
-        both = list(dict.fromkeys(first + second))
+    def __init__(self, narrowing: list[str], params: _Params) -> None:
+        self.narrowing = "".join(f" AND {condition}" for condition in narrowing)
+        self.params = params
+
+    def _rows(self, sql: str, params: _Params) -> list[_Candidate]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**self.params, **params})
+            return [_Candidate(*row) for row in cursor.fetchall()]
+
+    def one_word(self, keys: list[str], *, wanted: int) -> list[_Candidate]:
+        # One word may match a tenth of the country (Məmmədov): walk the keys best first
+        # and stop once enough are found, each step an index range in the index's order.
+        found: list[_Candidate] = []
+        for key in keys:
+            for column, order in (("last_name_key", "first_name_key"),
+                                  ("first_name_key", "birth_date")):
+                found += self._rows(
+                    f"SELECT {self._COLUMNS} FROM registry_person "  # noqa: S608 - fixed names
+                    f"WHERE {column} = %(key)s{self.narrowing} "
+                    f"ORDER BY {order}, id LIMIT %(wanted)s",
+                    {"key": key, "wanted": wanted - len(found)})
+                if len(found) >= wanted:
+                    return found
+        return found
+
+    def two_words(self, first: list[str], second: list[str], *,
+                  narrowed: bool) -> list[_Candidate]:
+        if narrowed:
+            # A year of birth leaves about one person per pair of spellings: take them all.
+            return self._pairs(first, second)
+        # Without one, a common name alone fills the page at millions of people: try the
+        # best spellings of each word first, and more of them only if that finds too few.
+        found: list[_Candidate] = []
+        for best in (1, 4, None):
+            found = self._pairs(first[:best], second[:best])
+            if len(found) >= LOOKUP_LIMIT or best is None or best >= max(len(first),
+                                                                          len(second)):
+                break
+        return found
+
+    def _pairs(self, first: list[str], second: list[str]) -> list[_Candidate]:
         # Best pair first: the sum of each name's place among the corrected keys.
-        distance = _position(both, "last_name_key") + _position(both, "first_name_key")
-        return list(
-            people.filter(
-                Q(last_name_key__in=first, first_name_key__in=second)
-                | Q(last_name_key__in=second, first_name_key__in=first)
-            )
-            .annotate(distance=distance)
-            .order_by("distance", "last_name_key", "first_name_key", "birth_date", "id")
-            [:_CANDIDATES]
-        )
-
-    if narrowed:
-        # A year of birth leaves about one person per pair of spellings: take them all.
-        return pairs(first, second)
-    # Without one, a common name alone fills the page at millions of people: try the
-    # best spelling of each word first, and all of them only if that finds too few.
-    found = pairs(first[:1], second[:1])
-    return found if len(found) >= LOOKUP_LIMIT else pairs(first, second)
+        return self._rows(
+            f"SELECT {self._COLUMNS} FROM registry_person "  # noqa: S608 - fixed names
+            "WHERE ((last_name_key = ANY(%(first)s) AND first_name_key = ANY(%(second)s))"
+            " OR (last_name_key = ANY(%(second)s) AND first_name_key = ANY(%(first)s)))"
+            f"{self.narrowing} "
+            "ORDER BY array_position(%(both)s, last_name_key::text)"
+            " + array_position(%(both)s, first_name_key::text),"
+            " last_name_key, first_name_key, birth_date, id LIMIT %(cap)s",
+            {"first": first, "second": second, "both": list(dict.fromkeys(first + second)),
+             "cap": _CANDIDATES})
 
 
 def find_people(query: str | PeopleQuery, *, limit: int = LOOKUP_LIMIT) -> list[Person]:
@@ -362,7 +433,8 @@ def find_people(query: str | PeopleQuery, *, limit: int = LOOKUP_LIMIT) -> list[
             return []
     if query.fin:
         person = person_by_fin(query.fin)
-        return [person] if person else []
+        if person or not query.words:
+            return [person] if person else []
     if query.phone:
         return list(people_by_phone(query.phone)[:limit])
     return people_by_name(" ".join(query.words), birth_year=query.birth_year,

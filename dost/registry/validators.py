@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -79,34 +80,77 @@ def iban_with_checksum(country_and_bban: tuple[str, str]) -> str:
     return f"{country}{check:02d}{bban}"
 
 
-# Azerbaijani letters folded to plain Latin as passports spell them (Ə as A), so
-# "Mammadov", "Məmmədov" and "Мамедов" land on nearby keys.
-_FOLD = str.maketrans(
-    {
-        "ə": "a", "Ə": "a", "ı": "i", "I": "i", "İ": "i", "ş": "s", "Ş": "s",
-        "ç": "c", "Ç": "c", "ğ": "g", "Ğ": "g", "ö": "o", "Ö": "o", "ü": "u", "Ü": "u",
-    }
-)
-_CYRILLIC = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j",
-        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "ts",
-        "ч": "c", "ш": "s", "щ": "s", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "yu",
-        "я": "ya",
-    }
-)
+# A name key folds every usual spelling of an Azerbaijani name to one string, so that
+# the passport's Latin (Məmmədov), the ASCII and English forms (Mammadov, Memmedov),
+# the Russian form in Cyrillic (Мамедов) and its transliteration (Mamedov) meet exactly.
+# It is a search key, never shown: it may merge letters a reader would keep apart.
+#
+# 1. Cyrillic is transliterated first, as Russian writes Azerbaijani sounds: "дж" is c
+#    (Джафаров = Cəfərov), and я, ю, ё after a consonant are ə, ü, ö (Кязимов = Kazımov,
+#    Гюльнара = Gülnarə); the soft and hard signs carry no letter.
+# 2. English and Russian digraphs become one letter (kh = x, sh = ş, ch = ç, zh = j,
+#    dj = c), then the Azerbaijani letters lose their marks (ə, ı, ş, ç, ğ, ö, ü).
+# 3. Letters that the spellings exchange share one letter:
+#    - a, e, ə: Russian and English write ə as e or a (Məmmədov, Mamedov, Mammadov);
+#    - g, q, ğ, h, x: Russian writes h as г or х (Hüseynov = Гусейнов, Əhməd = Ахмед),
+#      q as г (Quliyev = Гулиев) and ğ as г;
+#    - c, j: English writes c as j (Jafarov), Russian writes j as ж.
+# 4. A y between vowels is dropped: Russian spells -iyev, -ayev, -ayıl as -иев, -аев,
+#    -аил (Əliyev = Алиев, İsmayılov = Исмаилов).
+# 5. A doubled letter counts once: Russian drops one (Мамедов), and doubling a letter
+#    is a common typing slip.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "j", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "ts", "ч": "ç",
+    "ш": "ş", "щ": "ş", "ъ": "", "ы": "ı", "ь": "", "э": "e",
+    # Azerbaijani Cyrillic (1939-1991) letters still seen in old records.
+    "ә": "ə", "ғ": "ğ", "ҹ": "c", "һ": "h", "ө": "ö", "ү": "ü", "ҝ": "g", "ј": "y",
+}
+# Iotated vowels: after a consonant they soften it (the Azerbaijani vowel), elsewhere
+# they are y + vowel.
+_IOTATED = {"я": ("ə", "ya"), "ю": ("ü", "yu"), "ё": ("ö", "yo"), "е": ("e", "e")}
+_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяәөү")
+_DIGRAPHS = (("kh", "x"), ("sh", "s"), ("ch", "c"), ("zh", "j"), ("dj", "c"))
+_FOLD = str.maketrans({"ə": "a", "e": "a", "ı": "i", "j": "c", "q": "g", "h": "g", "x": "g"})
+_Y_BETWEEN_VOWELS = re.compile(r"(?<=[aiou])y(?=[aiou])")
+_DOUBLED = re.compile(r"(.)\1+")
 
 
+def _latin(text: str) -> str:
+    """Russian (and old Azerbaijani) Cyrillic in Azerbaijani Latin letters."""
+    text = text.replace("дж", "c")
+    letters = []
+    previous = ""
+    for ch in text:
+        if ch in _IOTATED:
+            soft, iotated = _IOTATED[ch]
+            after_consonant = previous.isalpha() and previous not in _CYRILLIC_VOWELS
+            letters.append(soft if after_consonant else iotated)
+        else:
+            letters.append(_CYRILLIC.get(ch, ch))
+        if ch not in "ьъ":
+            previous = ch
+    return "".join(letters)
+
+
+# Names repeat across millions of people (a search ranks hundreds of them), and the
+# key is a pure function of the name.
+@lru_cache(maxsize=65_536)
 def name_key(value: str) -> str:
-    """A spelling-insensitive key for a name: lowercase plain Latin letters only."""
-    folded = (value or "").translate(_FOLD).lower().translate(_CYRILLIC)
-    decomposed = unicodedata.normalize("NFKD", folded)
-    letters = "".join(ch for ch in decomposed if "a" <= ch <= "z")
+    """A spelling-insensitive key for a name: lowercase plain Latin letters only.
+
+    See the notes above: every usual spelling of one name has the same key.
+    """
+    text = _latin((value or "").lower())
+    # Marks go first (ş, ç, ğ, ö, ü, and the dot "İ".lower() leaves), so that ş and sh,
+    # é and e, fold alike below.
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(ch))
     for digraph, letter in _DIGRAPHS:
-        letters = letters.replace(digraph, letter)
-    return letters.replace("q", "g")
-
-
-# English and Russian spellings of Azerbaijani sounds (Khalilov = Xəlilov).
-_DIGRAPHS = (("kh", "x"), ("sh", "s"), ("ch", "c"), ("gh", "g"), ("zh", "j"))
+        text = text.replace(digraph, letter)
+    letters = "".join(ch for ch in text.translate(_FOLD) if "a" <= ch <= "z")
+    # Single letters first, so that the y of "iyy" is between vowels too (Ülviyyə = Улвие);
+    # dropping a y may bring two vowels together (Ağayev = Агаев).
+    letters = _Y_BETWEEN_VOWELS.sub("", _DOUBLED.sub(r"\1", letters))
+    return _DOUBLED.sub(r"\1", letters)

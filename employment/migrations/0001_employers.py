@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='Employer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tin', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^\\d{10}$', 'A TIN is ten digits.')], verbose_name='TIN')),
+                ('tin', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^[0-9]{10}\\Z', 'A TIN is ten digits.')], verbose_name='TIN')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
             ],
             options={

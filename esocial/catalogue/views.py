@@ -63,7 +63,7 @@ def service_detail(request: HttpRequest, code: str) -> HttpResponse:
                       if service.application_code in online else ""),
         "book_url": (reverse("esocial:queue_book") + "?" + urlencode({"service": service.code})
                      if service.bookable else ""),
-        "centres": list(selectors.centre_list()) if service.bookable else [],
+        "centres": list(selectors.centres_offering(service.pk)) if service.bookable else [],
     })
 
 

@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -18,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from esocial.opendata.charts import Point, bar_chart, line_chart
+from dost.charts import Point, Series, bar_chart, line_chart, standalone_style_source
 from esocial.opendata.datasets import (
     CACHE_SECONDS,
     LICENCE,
@@ -45,8 +46,9 @@ def _suppression_note(limit: int = SMALL_COUNT) -> str:
              "so that no one can be recognised.") % {"limit": limit}
 
 
-def chart_svg(result: Table, position: int = 0) -> SafeString:
-    """One of the dataset's charts; a line of a single point is drawn as a bar."""
+def chart_svg(result: Table, position: int = 0, *, standalone: bool = False) -> SafeString:
+    """One of the dataset's charts, drawn by pygal (``dost.charts``); a line of a single
+    point is drawn as a bar. ``standalone``: the file, which carries its own stylesheet."""
     spec = result.dataset.charts[position]
     points = [Point(label, value) for label, value in chart_points(result, spec)]
     description = _("%(value)s by %(label)s. The same figures are in the table and the "
@@ -54,13 +56,17 @@ def chart_svg(result: Table, position: int = 0) -> SafeString:
         "value": result.dataset.column(spec.value).title,
         "label": str(result.dataset.column(spec.label).title).lower(),
         "note": _suppression_note(result.dataset.small_count)}
-    draw = line_chart if spec.kind == "line" and len(points) > 1 else bar_chart
-    return draw(
-        chart_id=f"chart-{result.dataset.code}-{position}", title=str(spec.title),
-        description=description, points=points,
-        missing_label=_("fewer than %(limit)s") % {"limit": result.dataset.small_count},
-        empty_label=_("No data yet."),
-    )
+    common = {
+        "chart_id": f"chart-{result.dataset.code}-{position}", "title": str(spec.title),
+        "description": description, "standalone": standalone,
+        "missing_label": _("fewer than %(limit)s") % {"limit": result.dataset.small_count},
+        "empty_label": _("No data yet."),
+    }
+    if spec.kind == "line" and len(points) > 1:
+        return line_chart(labels=[point.label for point in points],
+                          series=[Series(str(spec.title), [point.value for point in points])],
+                          **common)
+    return bar_chart(points=points, **common)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -148,8 +154,15 @@ def dataset_json(request: HttpRequest, dataset: str) -> HttpResponse:
     return _public(response)
 
 
+# The chart file's content policy: the site's, plus its own stylesheet by hash.
+@csp_update({"style-src": [standalone_style_source()]})
 def dataset_chart(request: HttpRequest, dataset: str) -> HttpResponse:
-    """The dataset's first chart as an SVG file, for embedding elsewhere."""
+    """The dataset's first chart as an SVG file, for embedding elsewhere.
+
+    The file carries its stylesheet (it may be shown where ours cannot load), and its
+    content policy allows that one stylesheet by its hash, nothing more.
+    """
     result = table(_dataset(dataset))
-    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + chart_svg(result)
-    return _public(HttpResponse(svg, content_type="image/svg+xml; charset=utf-8"))
+    response = HttpResponse(chart_svg(result, standalone=True),
+                            content_type="image/svg+xml; charset=utf-8")
+    return _public(response)

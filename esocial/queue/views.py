@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dost.accounts.decorators import own_person_id, role_required
 from dost.accounts.models import Role
-from dost.equeue.selectors import booking_days, booking_of_person, bookings_of_person, free_slots
+from dost.equeue.selectors import (
+    booking_days,
+    booking_of_person,
+    bookings_of_person,
+    centre_offers,
+    free_slots,
+)
 from dost.equeue.services import booking_cancel, booking_create, booking_move
 from dost.equeue.tickets import ticket_qr_svg
 from dost.errors import DomainError
@@ -29,6 +35,7 @@ if TYPE_CHECKING:
 FIELD_FOR_REFUSAL = {
     "slot_full": "slot", "slot_past": "slot", "slot_unknown": "slot", "same_slot": "slot",
     "centre_closed": "centre", "service_not_bookable": "service",
+    "service_not_offered": "centre",
 }
 
 
@@ -64,6 +71,12 @@ def _with_slots(form: SlotPicker, *, service: Service | None = None,
         return None
     chosen = form.cleaned_data
     service = chosen.get("service", service)
+    if service is not None and not centre_offers(centre_code=chosen["centre"].code,
+                                                 service_id=service.pk):
+        # Said beside the centre at once, rather than as a day without free times.
+        form.add_error("centre", _("This DOST centre does not offer this service. Please "
+                                   "choose another centre."))
+        return None
     slots = free_slots(centre_code=chosen["centre"].code, day=chosen["day"], service=service)
     form.show_slots(slot for slot in slots if slot.pk != current_slot_id)
     carried = {"centre": chosen["centre"].code, "day": chosen["day"].isoformat()}
@@ -83,7 +96,9 @@ def _slot_picker_page(request: HttpRequest, template: str, context: dict[str, ob
 def queue_mine(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     bookings = list(bookings_of_person(own_person_id(request)))
-    upcoming = [booking for booking in bookings if booking.active and booking.day >= today]
+    # A ticket called to a desk is still the citizen's visit of today: it stays on top.
+    upcoming = [booking for booking in bookings
+                if (booking.active or booking.at_desk) and booking.day >= today]
     earlier = [booking for booking in reversed(bookings) if booking not in upcoming]
     return render(request, "esocial/queue/mine.html",
                   {"upcoming": upcoming, "earlier": earlier, "now": timezone.now()})

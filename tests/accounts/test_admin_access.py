@@ -1,4 +1,5 @@
-"""The Django admin (at /backoffice/) is for administrators, signed in with their second factor."""
+"""The Django admin (at /backoffice/admin/) is for administrators, signed in with their second
+factor."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def test_an_administrator_gets_in(client, administrator):
     assert client.get(ADMIN_INDEX).status_code == 200
 
 
+def test_the_admin_sits_under_the_back_office(client, administrator):
+    assert ADMIN_INDEX == "/backoffice/admin/"
+    client.force_login(administrator)
+    # The back-office's own home is at /backoffice/; the admin's old addresses are gone.
+    assert client.get("/backoffice/accounts/user/").status_code == 404
+    assert client.get("/backoffice/admin/accounts/user/").status_code == 200
+
+
 def test_an_administrator_by_role_alone_gets_in(client, db):
     client.force_login(_official("admin2", Role.ADMIN, is_staff=True))
     assert client.get(ADMIN_INDEX).status_code == 200
@@ -47,10 +56,10 @@ def test_other_roles_are_refused(client, db, role_fixture, request):
 
 
 def test_the_admins_sign_in_hands_over_to_the_sites_with_its_second_factor(client, administrator):
-    response = client.get(f"{ADMIN_LOGIN}?next=/backoffice/accounts/user/")
+    response = client.get(f"{ADMIN_LOGIN}?next=/backoffice/admin/accounts/user/")
     assert response.status_code == 302
     assert response["Location"] == (f"{reverse('account_login')}"
-                                    f"?next=/backoffice/accounts/user/")
+                                    f"?next=/backoffice/admin/accounts/user/")
 
 
 def test_a_password_alone_posted_to_the_admin_signs_nobody_in(client, administrator):

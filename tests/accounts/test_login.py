@@ -117,8 +117,10 @@ def _signed_in_with_code(client, user: User) -> str:
     return response["Location"]
 
 
-def test_centre_staff_land_on_the_applications_queue(client, charlie):
-    assert _signed_in_with_code(client, charlie) == reverse("esocial:staff_applications")
+def test_centre_staff_land_on_the_back_office(client, charlie):
+    home = _signed_in_with_code(client, charlie)
+    assert home == reverse("backoffice:home") == "/backoffice/"
+    assert client.get(home).status_code == 200
 
 
 def test_an_agent_lands_on_the_console(client, agent):

@@ -478,7 +478,7 @@ def test_the_back_office_rotates_a_token_and_shows_the_new_key_once(client):
     old = InstitutionToken.objects.get()
     _administrator(client)
 
-    response = client.post("/backoffice/accounts/institutiontoken/",
+    response = client.post("/backoffice/admin/accounts/institutiontoken/",
                            {"action": "rotate", "_selected_action": [old.pk]})
 
     assert response.status_code == 200
@@ -494,7 +494,7 @@ def test_the_back_office_refuses_to_rotate_a_revoked_token(client):
     InstitutionToken.objects.update(revoked_at=timezone.now())
     _administrator(client)
 
-    response = client.post("/backoffice/accounts/institutiontoken/",
+    response = client.post("/backoffice/admin/accounts/institutiontoken/",
                            {"action": "rotate",
                             "_selected_action": [InstitutionToken.objects.get().pk]},
                            follow=True)

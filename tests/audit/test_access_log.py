@@ -307,7 +307,7 @@ def test_anonymous_api_cannot_read_a_record(client, alice):
 def test_admin_viewing_a_person_is_logged_as_admin(client, administrator, alice):
     client.force_login(administrator)
 
-    response = client.get(f"/backoffice/registry/person/{alice.person.pk}/change/")
+    response = client.get(f"/backoffice/admin/registry/person/{alice.person.pk}/change/")
 
     assert response.status_code == 200
     record = AccessRecord.objects.get()
@@ -320,7 +320,7 @@ def test_admin_viewing_a_person_is_logged_as_admin(client, administrator, alice)
 def test_admin_person_list_is_logged_as_a_list_not_an_opening(client, administrator, alice):
     client.force_login(administrator)
 
-    response = client.get("/backoffice/registry/person/")
+    response = client.get("/backoffice/admin/registry/person/")
 
     assert response.status_code == 200
     record = AccessRecord.objects.get()
@@ -334,7 +334,7 @@ def test_access_records_cannot_be_changed_or_deleted_in_the_admin(client, admini
     record = access_record(person_id=alice.person_id, actor_id=administrator.pk,
                            channel=Channel.BACKOFFICE, what=Subject.REGISTRY_RECORD, reason="Audit")
     client.force_login(administrator)
-    base = f"/backoffice/audit/accessrecord/{record.pk}"
+    base = f"/backoffice/admin/audit/accessrecord/{record.pk}"
 
     delete = client.post(f"{base}/delete/", {"post": "yes"})
     change = client.post(f"{base}/change/", {"reason": "rewritten", "channel": "admin",
@@ -364,7 +364,7 @@ def test_access_records_cannot_be_bulk_deleted_from_the_admin_list(client, admin
                            channel=Channel.BACKOFFICE, what=Subject.REGISTRY_RECORD, reason="Audit")
     client.force_login(administrator)
 
-    client.post("/backoffice/audit/accessrecord/",
+    client.post("/backoffice/admin/audit/accessrecord/",
                 {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"})
 
     assert AccessRecord.objects.filter(pk=record.pk).exists()

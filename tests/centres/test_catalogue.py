@@ -55,11 +55,13 @@ def test_catalogue_covers_the_four_areas_with_proactive_and_bookable_services():
 
 
 @pytest.mark.django_db
-def test_seven_dost_centres_open_nine_to_six_in_known_regions():
-    centres = list(Centre.objects.select_related("region"))
+def test_seven_dost_centres_open_nine_to_six_on_working_days_in_known_regions():
+    centres = list(Centre.objects.select_related("region").prefetch_related("hours"))
     assert len(centres) == 7
     for centre in centres:
-        assert (centre.opens_at.hour, centre.closes_at.hour) == (9, 18)
+        assert [(hours.weekday, hours.opens_at.hour, hours.closes_at.hour)
+                for hours in sorted(centre.hours.all(), key=lambda hours: hours.weekday)] == [
+            (weekday, 9, 18) for weekday in (1, 2, 3, 4, 5)]
         assert all(getattr(centre, f"address_{language}") for language in LANGUAGES)
         assert centre.region.name_az
 

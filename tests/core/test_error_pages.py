@@ -55,7 +55,7 @@ def test_an_official_following_a_booking_link_is_told_the_page_is_for_citizens(
     assert "This page is for citizens" in body
     assert "403 Forbidden" not in body
     # Their own work, a way to switch accounts, and the service search.
-    assert f'href="{reverse("esocial:staff_applications")}"' in body
+    assert f'href="{reverse("backoffice:home")}"' in body
     assert "Sign in with another account" in body
     assert f'action="{reverse("esocial:service_search")}"' in body
 
@@ -103,7 +103,7 @@ def test_nothing_found_by_a_view_gets_the_sites_page(client, charlie, debug):
     body = response.content.decode()
     assert response.status_code == 404
     assert "Page not found" in body
-    assert f'href="{reverse("esocial:staff_applications")}"' in body
+    assert f'href="{reverse("backoffice:home")}"' in body
 
 
 def test_a_missing_address_still_gets_its_slash(client, db, debug):

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from dost.centres.models import Centre, Service, ServiceCategory
-from dost.equeue.models import Slot
-from dost.equeue.services import booking_create, slots_open
+from dost.centres.models import WORKING_WEEK, Centre, OpeningHours, Service, ServiceCategory
+from dost.equeue.models import Booking, Slot
+from dost.equeue.services import booking_create, booking_served, desk_call_next, slots_open
 
 BAKU = ZoneInfo("Asia/Baku")
 TUESDAY = dt.date(2026, 11, 24)
@@ -48,17 +48,29 @@ def clock(monkeypatch) -> Clock:
 
 @pytest.fixture
 def make_centre(db):
-    def make(code: str = "nasimi-1", **overrides) -> Centre:
+    """A centre open ``opens_at`` to ``closes_at`` on ``weekdays`` (Monday to Friday, 09:00
+    to 18:00 unless given), offering every bookable service there is, as a centre new in
+    the catalogue file gets; bookable services made later are offered there too
+    (``make_service``)."""
+
+    def make(code: str = "nasimi-1", *, opens_at: dt.time = dt.time(9),
+             closes_at: dt.time = dt.time(18), weekdays: tuple[int, ...] = WORKING_WEEK,
+             **overrides) -> Centre:
         fields = {
             "name_az": "Bakı 1 nömrəli DOST mərkəzi", "name_en": "Baku DOST Centre No. 1",
             "name_ru": "Бакинский центр DOST № 1",
             "address_az": "Nəsimi r., Ə. Naxçıvani küç. 7",
             "address_en": "7 A. Nakhchivani St, Nasimi district",
             "address_ru": "Насиминский р-н, ул. А. Нахчывани, 7",
-            "region_id": "nasimi", "opens_at": dt.time(9), "closes_at": dt.time(18),
+            "region_id": "nasimi",
         }
         fields.update(overrides)
-        return Centre.objects.create(code=code, **fields)
+        centre = Centre.objects.create(code=code, **fields)
+        OpeningHours.objects.bulk_create(
+            OpeningHours(centre=centre, weekday=weekday, opens_at=opens_at, closes_at=closes_at)
+            for weekday in weekdays)
+        centre.services.set(Service.objects.filter(bookable=True))
+        return centre
 
     return make
 
@@ -88,7 +100,10 @@ def make_service(db):
             "bookable": True,
         }
         fields.update(overrides)
-        return Service.objects.create(code=code, **fields)
+        service = Service.objects.create(code=code, **fields)
+        if service.bookable:
+            service.centres.set(Centre.objects.all())
+        return service
 
     return make
 
@@ -117,3 +132,9 @@ def fill(slot: Slot, make_person, service: Service, *, leave: int = 0) -> None:
     """Book the slot until only ``leave`` places are free, by other citizens."""
     for _number in range(slot.capacity - slot.booked - leave):
         booking_create(person_id=make_person().pk, service_id=service.pk, slot_id=slot.pk)
+
+
+def serve_next(centre: Centre, official, *, desk: int = 1) -> Booking:
+    """Call today's next ticket at the centre to ``desk`` and serve it, as the desk does."""
+    called = desk_call_next(centre=centre, desk=desk, actor_id=official.pk)
+    return booking_served(booking_id=called.pk, centre_code=centre.code)

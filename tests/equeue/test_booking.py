@@ -7,9 +7,9 @@ import pytest
 from django.utils import translation
 
 from dost.equeue.models import Booking, Slot
-from dost.equeue.services import booking_cancel, booking_create, booking_move, booking_serve
+from dost.equeue.services import booking_cancel, booking_create, booking_move, slots_open
 from dost.errors import DomainError
-from tests.equeue.conftest import TUESDAY, fill, slot_at
+from tests.equeue.conftest import TUESDAY, fill, serve_next, slot_at
 
 pytestmark = pytest.mark.usefixtures("week_of_slots")
 
@@ -204,8 +204,33 @@ def test_another_citizens_booking_cannot_be_moved_or_cancelled(alice, bob, centr
     assert Booking.objects.get(pk=booking.pk).slot_id == slot.pk
 
 
-def test_a_served_booking_can_no_longer_be_cancelled(alice, centre, service):
+def test_a_served_booking_can_no_longer_be_cancelled(alice, charlie, centre, service):
     booking = book(alice.person, service, slot_at(centre, TUESDAY, "09:00"))
-    booking_serve(booking_id=booking.pk)
+    assert serve_next(centre, charlie).pk == booking.pk
     assert refusal(lambda: booking_cancel(booking_id=booking.pk,
                                           person_id=alice.person.pk)) == "not_active"
+
+
+def test_booking_a_service_the_centre_does_not_offer_is_refused(alice, centre, service):
+    centre.services.remove(service)
+    slot = slot_at(centre, TUESDAY, "09:00")
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        book(alice.person, service, slot)
+    assert caught.value.code == "service_not_offered"
+    with translation.override("en"):
+        assert str(caught.value.message) == ("This DOST centre does not offer this service. "
+                                             "Please choose another centre.")
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    assert not Booking.objects.filter(person=alice.person).exists()
+
+
+def test_moving_to_a_centre_that_does_not_offer_the_service_is_refused(alice, make_centre,
+                                                                       centre, service):
+    other = make_centre("yasamal-1", region_id="yasamal")
+    other.services.remove(service)
+    slots_open(start=TUESDAY, days=1, centre=other)
+    booking = book(alice.person, service, slot_at(centre, TUESDAY, "09:00"))
+    assert refusal(lambda: booking_move(booking_id=booking.pk, person_id=alice.person.pk,
+                                        slot_id=slot_at(other, TUESDAY, "10:00").pk)) == \
+        "service_not_offered"
+    assert Booking.objects.get(pk=booking.pk).slot_id == slot_at(centre, TUESDAY, "09:00").pk

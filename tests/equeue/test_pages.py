@@ -8,7 +8,12 @@ import segno
 from django.urls import reverse
 
 from dost.equeue.models import Booking, Slot
-from dost.equeue.services import booking_create
+from dost.equeue.services import (
+    booking_create,
+    booking_no_show,
+    booking_served,
+    desk_call_next,
+)
 from dost.equeue.tickets import ticket_qr_svg
 from tests.equeue.conftest import TUESDAY, fill, slot_at
 
@@ -281,3 +286,60 @@ def test_pages_render_in_each_language(client, alice, alices_booking, centre, se
         assert f'<html lang="{language}">' in body, url
         assert centre_name in body, url
         assert body.count("<h1") == 1, url
+
+
+def test_booking_at_a_centre_that_does_not_offer_the_service_says_so_beside_the_centre(
+        client, alice, centre, service):
+    centre.services.remove(service)
+    client.force_login(alice)
+    slot = slot_at(centre, TUESDAY, "09:00")
+    response = client.post(BOOK, {**choice(centre, service), "slot": slot.pk},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert "This DOST centre does not offer this service." in body
+    assert 'id="id_centre_error"' in body
+    assert not Booking.objects.filter(person=alice.person).exists()
+
+
+def test_a_ticket_called_to_a_desk_tells_the_citizen_where_to_go(client, alice, charlie,
+                                                                 alices_booking, centre):
+    desk_call_next(centre=centre, desk=3, actor_id=charlie.pk)
+    client.force_login(alice)
+    mine = client.get(MINE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Called: please go to desk 3 now." in mine
+    # Called: no longer movable or cancellable.
+    assert reverse("esocial:queue_cancel", args=[alices_booking.pk]) not in mine
+    ticket = client.get(reverse("esocial:queue_ticket", args=[alices_booking.pk]),
+                        HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Called: please go to desk 3 now." in ticket
+    assert "Place in the queue" not in ticket
+
+
+@pytest.mark.parametrize(("end", "shown"), [(booking_served, "Served"),
+                                            (booking_no_show, "Did not come")])
+def test_an_ended_visit_is_shown_as_finished(client, alice, charlie, alices_booking, centre,
+                                             end, shown):
+    desk_call_next(centre=centre, desk=1, actor_id=charlie.pk)
+    end(booking_id=alices_booking.pk, centre_code=centre.code)
+    client.force_login(alice)
+    mine = client.get(MINE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have no upcoming visits." in mine
+    assert f"<td>{shown}</td>" in mine
+    ticket = client.get(reverse("esocial:queue_ticket", args=[alices_booking.pk]),
+                        HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This visit has ended." in ticket
+
+
+def test_the_queue_pages_link_the_mobile_units_schedule(client, alice):
+    client.force_login(alice)
+    for page in (MINE, BOOK):
+        assert reverse("centres:mobile_stops") in client.get(page).content.decode()
+
+
+def test_choosing_a_centre_that_does_not_offer_the_service_says_so_before_the_times(
+        client, alice, centre, service):
+    centre.services.remove(service)
+    client.force_login(alice)
+    body = client.get(BOOK, choice(centre, service), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This DOST centre does not offer this service." in body
+    assert "No free times are left" not in body

@@ -12,8 +12,8 @@ from dost.equeue.selectors import (
     queue_ahead,
     todays_queue,
 )
-from dost.equeue.services import booking_cancel, booking_create, booking_serve, slots_open
-from tests.equeue.conftest import TUESDAY, fill, slot_at
+from dost.equeue.services import booking_cancel, booking_create, slots_open
+from tests.equeue.conftest import TUESDAY, fill, serve_next, slot_at
 
 pytestmark = pytest.mark.usefixtures("week_of_slots")
 
@@ -39,7 +39,7 @@ def test_place_in_todays_queue_counts_earlier_slots_then_earlier_bookings(
 
 
 def test_place_in_queue_leaves_out_cancelled_served_other_days_and_other_centres(
-        alice, make_person, make_centre, centre, service):
+        alice, charlie, make_person, make_centre, centre, service):
     other_centre = make_centre("yasamal-1", region_id="yasamal")
     slots_open(start=TUESDAY, days=2, centre=other_centre)
     cancelled = book(make_person(), service, slot_at(centre, TUESDAY, "09:00"))
@@ -48,7 +48,7 @@ def test_place_in_queue_leaves_out_cancelled_served_other_days_and_other_centres
     book(make_person(), service, slot_at(centre, TUESDAY + dt.timedelta(days=1), "09:00"))
     waiting = book(make_person(), service, slot_at(centre, TUESDAY, "09:00"))
     booking_cancel(booking_id=cancelled.pk, person_id=cancelled.person_id)
-    booking_serve(booking_id=served.pk)
+    assert serve_next(centre, charlie).pk == served.pk
     mine = book(alice.person, service, slot_at(centre, TUESDAY, "10:00"))
     assert queue_ahead(booking_id=mine.pk) == 1
     assert [booking.pk for booking in todays_queue(centre_code=centre.code)] == [
@@ -104,3 +104,9 @@ def test_bookings_of_a_citizen_with_places_take_one_query(
         places = [(b.service.title, b.centre.name, b.slot.starts_at, b.ahead)
                   for b in bookings_of_person(alice.person.pk)]
     assert [place[3] for place in places] == [0, 1, 2]
+
+
+def test_no_free_times_for_a_service_the_centre_does_not_offer(centre, service):
+    assert free_slots(centre_code=centre.code, day=TUESDAY, service=service).exists()
+    centre.services.remove(service)
+    assert not free_slots(centre_code=centre.code, day=TUESDAY, service=service).exists()

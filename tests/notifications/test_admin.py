@@ -4,7 +4,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from dost.accounts.models import Role, User
 
-CHANGELIST = "/backoffice/notifications/smsmessage/"
+CHANGELIST = "/backoffice/admin/notifications/smsmessage/"
 
 
 def _admin(client) -> None:

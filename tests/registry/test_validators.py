@@ -48,10 +48,35 @@ def test_iban_check_digits_are_verified():
 @pytest.mark.parametrize(
     ("spellings", "key"),
     [
-        (["Məmmədov", "Mammadov", "MƏMMƏDOV"], "mammadov"),
-        (["Xəlilov", "Khalilov"], "xalilov"),
-        (["Qasımov", "Gasimov"], "gasimov"),
+        (["Məmmədov", "Mammadov", "MƏMMƏDOV", "Memmedov", "Mamedov", "Мамедов"], "mamadov"),
+        (["Xəlilov", "Khalilov", "Xelilov", "Халилов"], "galilov"),
+        (["Qasımov", "Gasimov", "Qasimov", "Гасымов"], "gasimov"),
+        (["Hüseynov", "Huseynov", "Гусейнов"], "gusaynov"),
+        (["Əliyev", "Aliyev", "Eliyev", "Aliev", "Алиев"], "aliav"),
+        (["İsmayılov", "Ismayilov", "Исмаилов"], "ismailov"),
+        (["Hacıyev", "Hajiyev", "Гаджиев", "Gadzhiev"], "gaciav"),
+        (["Cəfərov", "Jafarov", "Cafarov", "Джафаров"], "cafarov"),
+        (["Məhərrəmov", "Maharramov", "Магеррамов"], "magaramov"),
+        (["Kazımov", "Kazimov", "Кязимов"], "kazimov"),
+        (["Gülnarə", "Gulnara", "Гюльнара"], "gulnara"),
+        (["Şahbazov", "Shahbazov", "Шахбазов"], "sagbazov"),
+        (["Çingiz", "Chingiz", "Чингиз"], "cingiz"),
+        (["Bağırov", "Bagirov", "Baghirov", "Багиров"], "bagirov"),
+        (["Rəşad", "Rashad", "Reşad", "Рашад"], "rasad"),
     ],
 )
 def test_spellings_of_one_name_share_a_key(spellings, key):
     assert {name_key(spelling) for spelling in spellings} == {key}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Məmmədov", "Məmmədova"), ("Əliyev", "Quliyev"), ("Aysel", "Aygün"), ("Elnur", "Elmir")],
+)
+def test_different_names_keep_different_keys(one, other):
+    assert name_key(one) != name_key(other)
+
+
+@pytest.mark.parametrize("value", ["", "   ", "123", "—"])
+def test_a_name_without_letters_has_an_empty_key(value):
+    assert name_key(value) == ""

@@ -129,6 +129,11 @@ def booking(world: World, party: str) -> dict[str, Any]:
     return {"pk": world.bookings[party].pk}
 
 
+def mobile_stop(world: World, party: str) -> dict[str, Any]:
+    assert world.mobile_stop is not None
+    return {"pk": world.mobile_stop.pk}
+
+
 def correction(world: World, party: str) -> dict[str, Any]:
     return {"pk": world.corrections[party].pk}
 
@@ -157,6 +162,16 @@ def aid_request_approval(world: World, party: str) -> dict[str, Any]:
 
 def complaint(world: World, party: str) -> dict[str, Any]:
     return {"pk": world.complaints[party].pk}
+
+
+def handover(world: World, party: str) -> dict[str, Any]:
+    assert world.handover is not None
+    return {"pk": world.handover.pk}
+
+
+def follow_up(world: World, party: str) -> dict[str, Any]:
+    assert world.follow_up is not None
+    return {"pk": world.follow_up.pk}
 
 
 def msec_case(world: World, party: str) -> dict[str, Any]:
@@ -260,6 +275,28 @@ DECISIONS: dict[str, Access] = {
     "callcentre:complaint_add": Access(decided(allow=(AGENT, ADMIN)), kwargs=fin,
                                        method="POST"),
     "callcentre:visit": Access(decided(allow=(AGENT, ADMIN)), kwargs=fin),
+    # A caller the voice menu put through (citizen A, identified): any agent may take them.
+    "callcentre:handover_take": Access(decided(allow=(AGENT, ADMIN)), kwargs=handover,
+                                       method="POST"),
+    # The 142 line's voice menu: Twilio's voice webhooks. Twilio signs in with nothing, so no
+    # role is asked to: only a request signed with our Twilio token gets in.
+    "callcentre:ivr_start": nobody(api=True, method="POST"),
+    "callcentre:ivr_language": nobody(api=True, method="POST"),
+    "callcentre:ivr_fin": nobody(api=True, method="POST"),
+    "callcentre:ivr_pin": nobody(api=True, method="POST"),
+    "callcentre:ivr_menu": nobody(api=True, method="POST"),
+    # CareCall: agents see their own scores and the centres', staff and admins all; the
+    # follow-up list names citizens to agents and staff. The follow-up is the one the AGENT user
+    # took: only its taker (and the administrator) open it, any other agent gets a 404.
+    "callcentre:carecall": Access(decided(allow=(AGENT, STAFF, ADMIN))),
+    "callcentre:carecall_follow_ups": Access(decided(allow=(AGENT, STAFF, ADMIN))),
+    "callcentre:carecall_follow_up": Access(decided(allow=(AGENT, ADMIN)), kwargs=follow_up),
+    "callcentre:carecall_follow_up_take": Access(decided(allow=(AGENT, ADMIN)), kwargs=follow_up,
+                                                 method="POST"),
+    "callcentre:carecall_follow_up_close": Access(decided(allow=(AGENT, ADMIN)),
+                                                  kwargs=follow_up, method="POST"),
+    # Twilio's inbound SMS (the replies): only a request signed with our Twilio token gets in.
+    "callcentre:carecall_sms": nobody(api=True, method="POST"),
     "entitlements:scan_list": backoffice(),
     "entitlements:scan_create": backoffice(method="POST"),
     "entitlements:scan_detail": backoffice(kwargs=scan),
@@ -273,6 +310,24 @@ DECISIONS: dict[str, Access] = {
     "complaints_backoffice:take": backoffice(kwargs=complaint, method="POST"),
     "complaints_backoffice:answer": backoffice(kwargs=complaint, method="POST"),
     "complaints_backoffice:reject": backoffice(kwargs=complaint, method="POST"),
+    # The DOST Index in the back-office: officials read it; only administrators recompute it
+    # (an empty month field is a 400 with the form, still getting in).
+    "index_backoffice:dashboard": backoffice(),
+    "index_backoffice:centre": backoffice(kwargs=constant(code="baku-1")),
+    "index_backoffice:compute": Access(decided(allow=(ADMIN,)), method="POST"),
+    # The centres' back-office: the STAFF user works at the citizens' centre (matrix-1), at
+    # desk 1; its queue today is empty and its tickets are for later days, so calling and
+    # ending visits are refused with a message (a redirect: they got in). Staff of another
+    # centre get a 404 (tests/backoffice).
+    "backoffice:home": backoffice(),
+    "backoffice:queue": backoffice(),
+    "backoffice:call_next": backoffice(method="POST", data={"centre": "matrix-1", "desk": "1"}),
+    "backoffice:served": backoffice(kwargs=booking, method="POST"),
+    "backoffice:no_show": backoffice(kwargs=booking, method="POST"),
+    "backoffice:mobile": backoffice(),
+    "backoffice:stop_cancel": backoffice(kwargs=mobile_stop, method="POST"),
+    # The mobile units' schedule is public.
+    "centres:mobile_stops": public(query="region=nasimi"),
     "bridge_review:queue": backoffice(),
     "bridge_review:event": backoffice(kwargs=held_event),
     "bridge_review:apply": backoffice(kwargs=held_event, method="POST"),
@@ -300,9 +355,15 @@ DECISIONS: dict[str, Access] = {
     "esocial:opendata_json": public(kwargs=constant(dataset="programme-statistics")),
     "esocial:opendata_chart": public(kwargs=constant(dataset="programme-statistics")),
     "esocial:opendata_dataset": public(kwargs=constant(dataset="programme-statistics")),
+    # The DOST Index: counts only, for anyone; a month not computed is a 400, still getting in.
+    "esocial:dost_index": public(),
+    "esocial:dost_index_centre": public(kwargs=constant(code="baku-1")),
     # The citizen portal: the signed-in citizen's own data.
     "esocial:my_data": citizens(),
     "esocial:access_log": citizens(),
+    # The PIN for the 142 phone line: always the signed-in citizen's own (an empty form is
+    # refused with 400: they got in).
+    "esocial:phone_pin": citizens(method="POST"),
     "esocial:my_awards": citizens(),
     "pensions:capital": citizens(),
     # An employer's own page names no object: it shows the employer the account is linked to
@@ -408,6 +469,8 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "disability.healthfacility": EDITABLE,
     "disability.aiditem": EDITABLE,
     "complaints.unit": EDITABLE,
+    "centres.centre": EDITABLE,
+    "centres.mobileunit": EDITABLE,
     "complaints.category": EDITABLE,
     "employment.employer": EDITABLE,
 }

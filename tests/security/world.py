@@ -31,6 +31,9 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from callcentre.ivr.services import ivr_call_begin, ivr_call_identified, ivr_handover_request
+from callcentre.models import IvrHandover
+from callcentre.services import call_note_add
 from disability.models import (
     AidItem,
     AidRequest,
@@ -55,7 +58,18 @@ from dost.audit.models import Channel, Subject
 from dost.audit.services import access_record
 from dost.bridge.models import EventState, EventType, InboundEvent
 from dost.bridge.services import event_receive
-from dost.centres.models import Centre, Service
+from dost.carecall.models import FollowUp, RatingRequest
+from dost.carecall.services import follow_up_take, rating_reply_receive
+from dost.centres.models import (
+    WORKING_WEEK,
+    Centre,
+    CentreStaff,
+    MobileStop,
+    MobileUnit,
+    OpeningHours,
+    Service,
+)
+from dost.centres.services import StopPlace, mobile_stop_add
 from dost.certificates.models import Certificate
 from dost.certificates.services import certificate_issue
 from dost.complaints.models import Category, Complaint, UnitMember
@@ -132,6 +146,12 @@ class World:
     scan: ScanRun | None = None
     # A complaint of each citizen, to the unit the STAFF user works in.
     complaints: dict[str, Complaint] = field(default_factory=dict)
+    # A planned stop of a mobile unit of the centre the STAFF user works at.
+    mobile_stop: MobileStop | None = None
+    # CareCall: citizen A rated the AGENT user's call 1; the AGENT user took the follow-up.
+    follow_up: FollowUp | None = None
+    # Citizen A, identified on the voice menu, asked for an agent.
+    handover: IvrHandover | None = None
 
     clients: dict[str, Client] = field(default_factory=dict)
 
@@ -204,8 +224,11 @@ def _give_birth(mother: Person, *, fin: str, today: dt.date) -> Award:
 def _first_slot(today: dt.date) -> Slot:
     centre = Centre.objects.create(
         code="matrix-1", name_az="Mərkəz", name_en="Centre", name_ru="Центр",
-        address_az="Ünvan", address_en="Address", address_ru="Адрес", region_id="nasimi",
-        opens_at=dt.time(9), closes_at=dt.time(18))
+        address_az="Ünvan", address_en="Address", address_ru="Адрес", region_id="nasimi")
+    OpeningHours.objects.bulk_create(
+        OpeningHours(centre=centre, weekday=weekday, opens_at=dt.time(9), closes_at=dt.time(18))
+        for weekday in WORKING_WEEK)
+    centre.services.set(Service.objects.filter(bookable=True))
     # Tomorrow onwards: today's slots may already be past.
     slots_open(start=today + dt.timedelta(days=1), days=7, centre=centre)
     return Slot.objects.filter(centre=centre).order_by("day", "starts_at").first()
@@ -256,12 +279,42 @@ def build_world() -> World:
         world.bookings[party] = booking_create(person_id=person.pk, service_id=service.pk,
                                                slot_id=slot.pk)
     world.scan = scan_launch(on=today)
+    _backoffice_world(world, centre=slot.centre, today=today)
     _send_events(world, today=today)
     _admin_rows(world)
     _request_aids(world, today=today)
     _disability_world(world, today=today)
     _complaints_world(world)
+    _carecall_world(world)
+    _ivr_world(world)
     return world
+
+
+def _ivr_world(world: World) -> None:
+    call = ivr_call_begin(call_sid="CAmatrix0001")
+    ivr_call_identified(call, person=world.people[CITIZEN_A], user_id=world.users[CITIZEN_A].pk)
+    world.handover = ivr_handover_request(call)
+
+
+def _carecall_world(world: World) -> None:
+    person = world.people[CITIZEN_A]
+    agent = world.users[AGENT]
+    note = call_note_add(person=person, agent=agent, topic="payment", outcome="Explained.")
+    request = RatingRequest.objects.get(subject=f"call:{note.pk}")
+    result = rating_reply_receive(sid="SMmatrix0001", from_number=request.phone, body="1")
+    assert result.follow_up is not None
+    world.follow_up = follow_up_take(follow_up_id=result.follow_up.pk, agent=agent)
+
+
+def _backoffice_world(world: World, *, centre: Centre, today: dt.date) -> None:
+    """The STAFF user works at the citizens' centre, at desk 1; its mobile unit has a stop."""
+    CentreStaff.objects.create(user=world.users[STAFF], centre=centre, desk=1)
+    unit = MobileUnit.objects.create(code="matrix-unit", centre=centre, name_az="Mobil DOST",
+                                     name_en="Mobile DOST", name_ru="Мобильный DOST")
+    world.mobile_stop = mobile_stop_add(
+        unit=unit, region_id="nasimi", day=today + dt.timedelta(days=2),
+        starts_at=dt.time(10), ends_at=dt.time(12), place=StopPlace(az="Meydan"),
+        actor_id=world.users[STAFF].pk)
 
 
 def _complaints_world(world: World) -> None:
