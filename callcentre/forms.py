@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from callcentre.models import Topic
@@ -129,12 +131,31 @@ class _Select(forms.Select):
         return False
 
 
+class _OptionsIterator(ModelChoiceIterator):
+    """The options from one plain query, kept with the field's queryset.
+
+    Django reads model choices through a server-side cursor (declare, fetch, close: a
+    round trip each), meant for long lists; these are a few dozen rows on a page the
+    agent opens for every call.
+    """
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for instance in self.queryset:
+            yield self.choice(instance)
+
+
+class _ModelChoiceField(forms.ModelChoiceField):
+    iterator = _OptionsIterator
+
+
 class AgentComplaintForm(forms.Form):
-    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+    category: forms.ModelChoiceField[Category] = _ModelChoiceField(
         label=_("Category"), queryset=None, empty_label=None, widget=_Select)
     text = forms.CharField(label=_("The complaint, as the citizen put it"),
                            max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
-    decision: forms.ModelChoiceField[DecisionEntry] = forms.ModelChoiceField(
+    decision: forms.ModelChoiceField[DecisionEntry] = _ModelChoiceField(
         label=_("Decision contested"), queryset=None, required=False, empty_label=_("none"),
         widget=_Select)
 
@@ -148,9 +169,9 @@ class AgentComplaintForm(forms.Form):
 class VisitSearchForm(forms.Form):
     """Step one of booking for the caller: which service, where and which day."""
 
-    service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
+    service: forms.ModelChoiceField[Service] = _ModelChoiceField(
         label=_("Service"), queryset=None, empty_label=None, widget=_Select)
-    centre: forms.ModelChoiceField[Centre] = forms.ModelChoiceField(
+    centre: forms.ModelChoiceField[Centre] = _ModelChoiceField(
         label=_("Centre"), queryset=None, empty_label=None, to_field_name="code",
         widget=_Select)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))

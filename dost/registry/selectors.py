@@ -340,7 +340,9 @@ def people_by_name(query: str, *, birth_year: int | None = None,
         narrowing.append("birth_date BETWEEN %(born_from)s AND %(born_to)s")
         params.update(born_from=dt.date(birth_year, 1, 1), born_to=dt.date(birth_year, 12, 31))
     if region_id is not None:
-        narrowing.append("region_id = %(region)s")
+        # Checked on the few rows the name keys find: the region's own index would
+        # read a district's whole population (hundreds of thousands) to intersect.
+        narrowing.append("coalesce(region_id, '') = %(region)s")
         params["region"] = region_id
     similar = _similar_keys(words)
     father_key = _father_key(patronymic)

@@ -88,8 +88,8 @@ def iban_with_checksum(country_and_bban: tuple[str, str]) -> str:
 # 1. Cyrillic is transliterated first, as Russian writes Azerbaijani sounds: "дж" is c
 #    (Джафаров = Cəfərov), and я, ю, ё after a consonant are ə, ü, ö (Кязимов = Kazımov,
 #    Гюльнара = Gülnarə); the soft and hard signs carry no letter.
-# 2. English and Russian digraphs become one letter (kh = x, sh = ş, ch = ç, zh = j,
-#    dj = c), then the Azerbaijani letters lose their marks (ə, ı, ş, ç, ğ, ö, ü).
+# 2. Letters lose their marks (ş, ç, ğ, ö, ü and any other), then English and Russian
+#    digraphs become one letter (kh = x, sh = s, ch = c, zh = j, dj = c).
 # 3. Letters that the spellings exchange share one letter:
 #    - a, e, ə: Russian and English write ə as e or a (Məmmədov, Mamedov, Mammadov);
 #    - g, q, ğ, h, x: Russian writes h as г or х (Hüseynov = Гусейнов, Əhməd = Ахмед),

@@ -119,3 +119,15 @@ def test_the_narrowing_fields_follow_the_box_in_keyboard_order(agent_client):
                                                         "patronymic")]
     assert -1 not in order and order == sorted(order)
     assert page.find('id="id_patronymic"') < page.find('type="submit" class="button">Search')
+
+
+def test_console_search_queries_do_not_grow_with_the_people_found(
+        agent_client, make_person, django_assert_max_num_queries):
+    for number in range(15):
+        make_person(fin=f"4{number:02d}DDDD", first_name="Əli", last_name="Məmmədov", sex="M",
+                    birth_date=dt.date(1985, 1, 1 + number), region="sumgait")
+    with django_assert_max_num_queries(12):
+        response = _search(agent_client, q="Memmedov Eli 1985", region="Sumgait",
+                           patronymic="Vaqif")
+    assert response.status_code == 200
+    assert AccessRecord.objects.count() == 15
