@@ -346,6 +346,9 @@ CELERY_BEAT_SCHEDULE = {
     # and complaints closed after the month ended are taken in; a run replaces the last.
     "compute-dost-index": {"task": "dost.index.tasks.compute_last_month",
                            "schedule": crontab(hour=3, minute=15, day_of_month="1-7")},
+    # The voice menu's calls that are over: the FIN a caller gave is not kept past the call.
+    "forget-ended-ivr-calls": {"task": "callcentre.tasks.forget_ended_ivr_calls",
+                               "schedule": crontab(minute=40)},
     # Asks citizens to rate the centre visits that ended in the last hours; no one twice.
     "carecall-ask-after-visits": {"task": "dost.carecall.tasks.ask_ratings_after_visits",
                                   "schedule": crontab(minute="*/15")},

@@ -3,6 +3,7 @@ identified (with the access to their data logged), and handovers to the agents."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -99,3 +100,14 @@ def ivr_handover_take(*, handover_id: int, agent: User) -> IvrHandover:
     if not taken:
         raise DomainError(_("Another agent has already taken this caller."), code="taken")
     return IvrHandover.objects.select_related("person").get(pk=handover_id)
+
+
+def ivr_calls_forget(*, started_before: dt.datetime) -> int:
+    """Delete the state of calls that started before ``started_before``, in one statement.
+
+    A call's state holds the FIN the caller gave and who they turned out to be; once the
+    call is over it serves nothing (the access log keeps the identification, the
+    handover its own row), so it is not kept. Returns how many calls were forgotten.
+    """
+    deleted, _by_model = IvrCall.objects.filter(started_at__lt=started_before).delete()
+    return deleted

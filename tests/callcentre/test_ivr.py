@@ -16,6 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from callcentre.ivr import prompts
 from callcentre.models import IvrCall, IvrHandover, IvrStep
+from callcentre.tasks import forget_ended_ivr_calls
 from dost.accounts.models import PhonePin, Role
 from dost.accounts.phone_pin import phone_pin_set
 from dost.applications.services import application_submit
@@ -646,3 +647,17 @@ def test_only_agents_take_handovers(client, request, role, alices_pin):
                                args=[handover.pk])).status_code == 403
     handover.refresh_from_db()
     assert handover.taken_by is None
+
+
+def test_calls_that_are_over_are_forgotten_and_calls_going_on_are_kept(client, alices_pin,
+                                                                        settings):
+    identified(client)
+    identified(client, call="CA-old")
+    IvrCall.objects.filter(call_sid="CA-old").update(
+        started_at=timezone.now() - dt.timedelta(minutes=2 * settings.IVR_CALL_MINUTES + 1))
+
+    assert forget_ended_ivr_calls() == 1
+
+    assert list(IvrCall.objects.values_list("call_sid", flat=True)) == [CALL]
+    # The identification stays in the citizen's access log.
+    assert AccessRecord.objects.filter(person=alices_pin.person, channel=Channel.IVR).count() == 2
