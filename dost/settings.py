@@ -49,6 +49,8 @@ if PRODUCTION and any(_weak_secret(key) for key in SECRET_KEY_FALLBACKS):
 # Field encryption of identities at rest (disability referrals): keys are derived from
 # SECRET_KEY and each of these salts. The first encrypts; all decrypt, so a new key goes
 # first and the old ones stay until `rotate_field_encryption` has re-encrypted the rows.
+# Social workers' private signing keys (vemtas.signing) are encrypted under Fernet keys
+# derived from these alone; `rotate_signing_key_encryption` re-encrypts them.
 _DEV_FIELD_KEY = "dev-only-field-encryption-salt"
 SALT_KEY = envlist("FIELD_ENCRYPTION_KEYS", [_DEV_FIELD_KEY])
 # Keyed hashes that let services find a pseudonymised person's records without their FIN.
@@ -271,6 +273,16 @@ MAX_BODY_BYTES = envint("MAX_BODY_BYTES", 1024 * 1024)
 # Multipart forms carry uploads: one evidence document at its limit
 # (dost.registry.evidence.MAX_EVIDENCE_BYTES, 5 MB) and the form around it.
 MAX_UPLOAD_BODY_BYTES = envint("MAX_UPLOAD_BODY_BYTES", 6 * 1024 * 1024)
+# Home-visit files of targeted social assistance (vemtas.media): the largest of each kind.
+VEMTAS_MAX_PHOTO_BYTES = envint("VEMTAS_MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+VEMTAS_MAX_AUDIO_BYTES = envint("VEMTAS_MAX_AUDIO_BYTES", 20 * 1024 * 1024)
+VEMTAS_MAX_VIDEO_BYTES = envint("VEMTAS_MAX_VIDEO_BYTES", 100 * 1024 * 1024)
+# Addresses (path prefixes) whose multipart forms may be larger than MAX_UPLOAD_BODY_BYTES:
+# a social worker's upload of a visit's video at its limit, and the form around it.
+UPLOAD_BODY_LIMITS = {
+    "/backoffice/assistance/visits/": max(VEMTAS_MAX_PHOTO_BYTES, VEMTAS_MAX_AUDIO_BYTES,
+                                          VEMTAS_MAX_VIDEO_BYTES) + 1024 * 1024,
+}
 # Django's own limit on a body read into memory (and on a form's fields outside its files):
 # it catches bodies whose Content-Length was absent or understated.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
@@ -352,7 +364,18 @@ CELERY_BEAT_SCHEDULE = {
     # Asks citizens to rate the centre visits that ended in the last hours; no one twice.
     "carecall-ask-after-visits": {"task": "dost.carecall.tasks.ask_ratings_after_visits",
                                   "schedule": crontab(minute="*/15")},
+    # Targeted assistance: pending applications cross-checked and decided; those waiting
+    # for a source that did not answer are asked again once their retry time has come.
+    "tssa-cross-check": {"task": "vemtas.tasks.cross_check_pending", "schedule": 60.0},
+    # Running awards re-checked at the vehicle register; households invited to renew.
+    "tssa-recheck-awards": {"task": "vemtas.tasks.recheck_awards",
+                            "schedule": crontab(hour=4, minute=0)},
+    "tssa-invite-renewals": {"task": "vemtas.tasks.invite_renewals",
+                             "schedule": crontab(hour=9, minute=30)},
 }
+# How long a Digital Bridge source may take to answer a set-based look-up before it is
+# reported unavailable (and the cases asking wait and retry).
+BRIDGE_SOURCE_TIMEOUT_MS = envint("BRIDGE_SOURCE_TIMEOUT_MS", 20_000)
 
 # A scan after a completed one re-checks facts recorded this long before that scan
 # began too: a transaction still open then (a bulk import) commits rows dated earlier.

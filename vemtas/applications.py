@@ -1,8 +1,10 @@
 """The targeted state social assistance application, plugged into the portal's e-applications.
 
-The household and its members come from the registry; the citizen declares only
-the household's income (the tax service does not see all of it: gifts, a
-subsidiary plot, alimony) and, when none is on file, the account to pay to.
+The household and its members come from the registry; the applicant confirms who
+lives with them and declares only what the state cannot know: the household's
+income it does not see (gifts, a subsidiary plot, alimony), whether anyone runs a
+business, and, when none is on file, the account to pay to. A registered legal
+representative may apply for the person they represent, and nobody else can.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dost.applications.registry import (
     register_application_type,
 )
 from dost.registry.models import Person
+from vemtas.selectors import household_members, represented_people
 
 CODE = "targeted_social_assistance"
 
@@ -39,7 +42,7 @@ def household_facts(person: Person) -> dict[str, PrefilledFact]:
     facts["address"] = PrefilledFact(_("Address of the household"),
                                      f"{household.region} {household.address}".strip(),
                                      household.source_id, household.recorded_at)
-    members = list(household.members.select_related("region").order_by("birth_date", "id"))
+    members = household_members(person)
     facts["members"] = PrefilledFact(_("Members of the household"), len(members),
                                      household.source_id, household.recorded_at)
     for number, member in enumerate(members, start=1):
@@ -51,21 +54,72 @@ def household_facts(person: Person) -> dict[str, PrefilledFact]:
 
 
 class TargetedAssistanceForm(ApplicationForm):
+    applicant = forms.ChoiceField(
+        label=_("Whose household applies?"),
+        help_text=_("You may apply for yourself or for a person whose registered legal "
+                    "representative you are."),
+    )
+    members = forms.MultipleChoiceField(
+        label=_("Who lives in the household?"),
+        help_text=_("Untick anyone who no longer lives with you. The civil registry is "
+                    "checked: a member left out or added without reason is a false "
+                    "declaration."),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
     monthly_income = forms.DecimalField(
         label=_("Average monthly income of the whole household, AZN"),
         help_text=_("All income of the last 12 months divided by 12: wages, pensions, "
                     "alimony, gifts, rent, what the plot yields. Loans do not count."),
         min_value=Decimal(0), max_value=Decimal(1_000_000), decimal_places=2,
     )
-    bank_account = IbanField()
+    declared_business = forms.BooleanField(
+        label=_("Someone in the household runs a business or is self-employed"),
+        required=False,
+    )
+    bank_account = IbanField(required=False)
     truthful = forms.BooleanField(
         label=_("What I declare is true; I will report any change within 15 working days."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        wards = represented_people(self.person)
+        self.fields["applicant"].choices = [
+            (self.person.fin, format_lazy("{name} ({you})", name=self.person.full_name,
+                                          you=_("you"))),
+            *[(ward.fin, ward.full_name) for ward in wards],
+        ]
+        self.fields["applicant"].initial = self.person.fin
+        if not wards:
+            self.fields["applicant"].widget = forms.HiddenInput()
+            self.fields["applicant"].required = False
+        # The members of every household the user may apply for; the service checks
+        # that those ticked live with the applicant chosen.
+        members = {member.pk: member for whom in (self.person, *wards)
+                   for member in household_members(whom)}
+        self.fields["members"].choices = [
+            (str(member.pk), f"{member.full_name}, {member.birth_date:%d.%m.%Y}")
+            for member in members.values() if member.pk != self.person.pk]
+        self.fields["members"].initial = [value for value, _label
+                                          in self.fields["members"].choices]
+        if not self.fields["members"].choices:
+            del self.fields["members"]
         if self.person.bank_account:
             del self.fields["bank_account"]
+        else:
+            self.fields["bank_account"].help_text = _(
+                "Optional: with none on file, the bank issues a card for the payments.")
+
+    def clean_applicant(self) -> str:
+        return self.cleaned_data.get("applicant") or self.person.fin
+
+
+def on_submit(application: Any) -> None:
+    from vemtas.services import case_open_from_application
+    from vemtas.tasks import schedule_cross_check
+
+    case_open_from_application(application)
+    schedule_cross_check()
 
 
 def register() -> None:
@@ -73,7 +127,9 @@ def register() -> None:
         code=CODE,
         title=_("Targeted state social assistance"),
         description=_("Monthly assistance for a household whose income per member is below "
-                      "the needs criterion."),
+                      "the needs criterion. Checked with other institutions and decided by the "
+                      "system."),
         form_class=TargetedAssistanceForm,
         prefill=household_facts,
+        on_submit=on_submit,
     ))

@@ -350,3 +350,34 @@ def _check_reply_documents(documents: list[UploadedFile], *, from_staff: bool) -
                 _("“%(name)s” was not accepted: %(problem)s")
                 % {"name": PurePath(upload.name or "").name, "problem": " ".join(exc.messages)},
                 code="bad_document") from None
+
+
+def applications_settle_by_rule(*, cursor: Any, settled_sql: str,
+                                params: dict[str, Any] | None = None) -> int:
+    """Settle many applications at once, as their type's rule decided them.
+
+    ``settled_sql`` selects ``application_id``, ``status`` ("approved" or "rejected")
+    and ``note``. Only applications still open move; each gets its timeline event
+    (no actor: a rule decided). One statement, whatever the number. The type that
+    decided tells the citizen and writes the decision log itself, in its own words.
+    Returns how many applications moved.
+    """
+    cursor.execute(
+        f"""
+        WITH settled AS ({settled_sql}),
+        moved AS (
+            UPDATE applications_application a
+            SET status = s.status, status_changed_at = statement_timestamp()
+            FROM settled s, applications_application old
+            WHERE a.id = s.application_id AND old.id = a.id AND a.status = ANY(%(_open)s)
+              AND s.status = ANY(%(_decisions)s)
+            RETURNING a.id, s.note, old.status AS status_from, a.status AS status_to
+        )
+        INSERT INTO applications_applicationevent
+            (application_id, status_from, status_to, actor_id, note, at)
+        SELECT id, status_from, status_to, NULL, coalesce(note, ''), statement_timestamp()
+        FROM moved
+        """,  # noqa: S608 (the caller's own SQL)
+        {**(params or {}), "_open": sorted(OPEN_STATUSES), "_decisions": sorted(_DECISIONS)},
+    )
+    return cursor.rowcount

@@ -94,3 +94,18 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.event_id} ({self.occurred_on})"
+
+
+# The registers the source adapters read (``dost.bridge.sources``).
+from dost.bridge.registers import (  # noqa: E402
+    Absence,
+    Business,
+    JobSeeker,
+    LargeTransaction,
+    RealEstate,
+    UtilityBill,
+    Vehicle,
+)
+
+__all__ = ["Absence", "Business", "EventState", "EventType", "InboundEvent", "JobSeeker",
+           "LargeTransaction", "RealEstate", "UtilityBill", "Vehicle"]

@@ -33,6 +33,7 @@ from dost.accounts.models import Institution, User
 from dost.audit.decisions import decision_record
 from dost.audit.models import DecisionKind, Subject, channel_for_role
 from dost.audit.services import access_records_for_list
+from dost.bridge.listeners import LifeEvent, life_event_notify
 from dost.bridge.models import EventState, EventType, InboundEvent
 from dost.bridge.plausibility import (
     Check,
@@ -148,6 +149,8 @@ def _apply(event: InboundEvent, kind: EventKind, data: EventData) -> None:
     """The registry change and the engine's awards (the caller saves the event)."""
     event.people = kind.change(event.occurred_on, data)
     event.awards_made = entitlements_for_people(people=event.people, on=timezone.localdate())
+    life_event_notify(LifeEvent(type=event.type, occurred_on=event.occurred_on,
+                                people=tuple(event.people)))
 
 
 def _stored_event(institution: Institution, event_id: str) -> InboundEvent | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -231,17 +232,25 @@ def test_a_deceased_person_cannot_apply(alice):
         apply_for_unemployment(alice)
 
 
-def test_household_members_are_prefilled_and_only_income_is_asked(make_person):
+def test_household_members_are_prefilled_and_only_what_the_state_cannot_know_is_asked(
+        make_person):
     household = Household.objects.create(region_id="nasimi", address="Nizami küç. 5",
                                          source_id="justice")
     mother = make_person(household_id=household.pk, bank_account=VALID_IBAN)
-    make_person(first_name="Aysel", household_id=household.pk,
-                birth_date=dt.date(2015, 5, 5))
+    daughter = make_person(first_name="Aysel", household_id=household.pk,
+                           birth_date=dt.date(2015, 5, 5))
     user = citizen_account_create(person=mother, password="correct-horse-battery-9")
     application = application_submit(
         person=mother, type_code="targeted_social_assistance",
-        data={"monthly_income": "350.50", "truthful": "on"}, submitted_by=user)
+        data={"monthly_income": "350.50", "truthful": "on", "members": [str(daughter.pk)]},
+        submitted_by=user)
     facts = _facts(application)
     assert facts["members"]["value"]["en"] == "2"
     assert "Aysel" in facts["member_2"]["value"]["en"]
-    assert application.data == {"monthly_income": "350.50", "truthful": True}
+    assert application.data == {"applicant": mother.fin, "members": [str(daughter.pk)],
+                                "monthly_income": "350.50", "declared_business": False,
+                                "truthful": True}
+    case = application.tssa_case
+    assert case.applicant == mother and case.declared_income == Decimal("350.50")
+    assert set(case.members.filter(confirmed=True).values_list("person_id", flat=True)) == {
+        mother.pk, daughter.pk}
