@@ -156,6 +156,15 @@ def _too_large(limit: int) -> DomainError:
     )
 
 
+def _upload_limit(path: str) -> int:
+    """A multipart body's limit: MAX_UPLOAD_BODY_BYTES, or the larger one UPLOAD_BODY_LIMITS
+    gives the addresses that take large files (a home visit's video)."""
+    for prefix, limit in getattr(settings, "UPLOAD_BODY_LIMITS", {}).items():
+        if path.startswith(prefix):
+            return max(limit, settings.MAX_UPLOAD_BODY_BYTES)
+    return settings.MAX_UPLOAD_BODY_BYTES
+
+
 def _check_body(request: HttpRequest) -> None:
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not (declared.isascii() and declared.isdigit()):
@@ -164,7 +173,7 @@ def _check_body(request: HttpRequest) -> None:
     # Lower-cased, without its parameters, as Django reads it to parse forms.
     content_type = request.content_type or ""
     multipart = content_type == "multipart/form-data"
-    limit = settings.MAX_UPLOAD_BODY_BYTES if multipart else settings.MAX_BODY_BYTES
+    limit = _upload_limit(request.path_info) if multipart else settings.MAX_BODY_BYTES
     if int(declared) > limit:
         raise _too_large(limit)
     if int(declared) == 0 and "HTTP_TRANSFER_ENCODING" not in request.META:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("backoffice/index/", include("dost.index.urls")),
     path("backoffice/disability/cases/", include("disability.urls_supervision")),
     path("backoffice/disability/", include("disability.urls_backoffice")),
+    path("backoffice/assistance/visits/", include("vemtas.urls_assessments")),
+    path("backoffice/assistance/", include("vemtas.urls_staff")),
     # The Django admin, for administrators only (dost.admin_site), under the back-office.
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("dost.backoffice.urls")),
@@ -26,6 +28,8 @@ urlpatterns = [
     path("referrals/", include("disability.urls_referrals")),
     path("msec/", include("disability.urls_msec")),
     path("complaints/", include("dost.complaints.urls")),
+    path("my/assistance/", include("vemtas.urls_citizen")),
+    path("kiosk/", include("vemtas.urls_kiosk")),
     path("callcentre/", include("callcentre.urls")),
     path("", include("esocial.urls")),
 ]

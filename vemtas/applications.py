@@ -58,6 +58,9 @@ class TargetedAssistanceForm(ApplicationForm):
         label=_("Whose household applies?"),
         help_text=_("You may apply for yourself or for a person whose registered legal "
                     "representative you are."),
+        error_messages={"invalid_choice": _(
+            "You can apply only for your own household, or for a person whose registered "
+            "legal representative you are.")},
     )
     members = forms.MultipleChoiceField(
         label=_("Who lives in the household?"),
@@ -112,6 +115,15 @@ class TargetedAssistanceForm(ApplicationForm):
 
     def clean_applicant(self) -> str:
         return self.cleaned_data.get("applicant") or self.person.fin
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # A hidden field's error would go unseen: say it above the form instead.
+        if isinstance(self.fields["applicant"].widget, forms.HiddenInput) \
+                and "applicant" in self.errors:
+            for message in self.errors.pop("applicant"):
+                self.add_error(None, message)
+        return cleaned
 
 
 def on_submit(application: Any) -> None:

@@ -11,10 +11,12 @@ class VemtasConfig(AppConfig):
         from dost.bridge.listeners import register_life_event_listener
         from vemtas.applications import register as register_applications
         from vemtas.changes import on_life_event
+        from vemtas.kiosk import register_templates as register_kiosk_templates
         from vemtas.notifications import register_templates
         from vemtas.rules import register_rules
 
         register_applications()
         register_rules()
         register_templates()
+        register_kiosk_templates()
         register_life_event_listener("vemtas", on_life_event)

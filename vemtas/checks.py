@@ -117,22 +117,22 @@ SELECT f.case_id, '{Ground.INCOME_UNDECLARED.value}', 'income', NULL::bigint,
 FROM tssa_found f WHERE f.found_income > f.declared_income + 1
 UNION ALL
 SELECT f.case_id, '{Ground.BUSINESS_UNDECLARED.value}', 'businesses', a.person_id,
-       'no business', a.detail
+       'no_business', a.detail
 FROM tssa_found f JOIN bridge_answers a ON a.request_id = f.case_id AND a.source = 'businesses'
 WHERE NOT f.declared_business
 UNION ALL
 SELECT b.id, '{Ground.HOUSEHOLD_MISMATCH.value}', 'civil_registry', a.person_id,
-       'not a member', 'lives in the household'
+       'not_member', 'member'
 FROM tssa_batch b JOIN bridge_answers a ON a.request_id = b.id AND a.source = 'civil_registry'
      AND a.kind = 'member'
 WHERE NOT EXISTS (SELECT 1 FROM bridge_subjects s WHERE s.request_id = b.id
                   AND s.person_id = a.person_id)
 UNION ALL
 SELECT s.request_id, '{Ground.HOUSEHOLD_MISMATCH.value}', 'civil_registry', s.person_id,
-       'lives in the household',
-       coalesce((SELECT 'died on ' || d.observed_on FROM bridge_answers d
+       'member',
+       coalesce((SELECT 'died:' || d.observed_on FROM bridge_answers d
                  WHERE d.request_id = s.request_id AND d.person_id = s.person_id
-                   AND d.kind = 'dead' LIMIT 1), 'not in the household')
+                   AND d.kind = 'dead' LIMIT 1), 'not_in_household')
 FROM bridge_subjects s
 WHERE s.household_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM bridge_answers a WHERE a.request_id = s.request_id
@@ -140,8 +140,7 @@ WHERE s.household_id IS NOT NULL
                   AND a.person_id = s.person_id)
 UNION ALL
 SELECT f.case_id, '{Ground.INCOME_ABOVE_CRITERION.value}', 'income', NULL,
-       greatest(f.declared_income, f.found_income)::text,
-       (f.criterion * f.members)::text
+       f.declared_income::text, greatest(f.declared_income, f.found_income)::text
 FROM tssa_found f
 WHERE greatest(f.declared_income, f.found_income) >= f.criterion * f.members
 UNION ALL
@@ -175,7 +174,7 @@ WHERE a.source = 'employment' AND a.kind = 'suitable_jobs_refused'
   AND a.amount >= {dated("tssa_refused_jobs", "f.applied_on")}
 UNION ALL
 SELECT i.case_id, '{Ground.IDLE_MEMBER.value}', 'employment', i.person_id, '',
-       'not working, not registered as a job seeker'
+       'idle'
 FROM tssa_idle i
 WHERE NOT i.excused_as_carer
 """  # noqa: S608

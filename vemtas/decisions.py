@@ -171,8 +171,8 @@ def case_overturn(*, case: Case, actor: User, reason: str, on: dt.date | None = 
 
     A refusal becomes an award (the engine's rule, from the case's period); an award
     is stopped from the month after today's. Either way the reason and the official
-    go to the decision log. Refused without a reason of substance, or on a case the
-    system has not decided.
+    go to the decision log. Refused without a reason of substance, on a case the
+    system has not decided, and on one staff have already overturned.
     """
     on = on or timezone.localdate()
     reason = (reason or "").strip()
@@ -181,6 +181,12 @@ def case_overturn(*, case: Case, actor: User, reason: str, on: dt.date | None = 
                             "and shown to the citizen."), code="reason_required")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.overturned_by_id is not None:
+            # Back and forth would leave the case on an award already stopped; a second
+            # look is an appeal, decided with the citizen's complaint.
+            raise DomainError(_("Staff have already overturned this decision once; a further "
+                                "review goes through the citizen's appeal."),
+                              code="already_overturned")
         if locked.state == CaseState.REFUSED:
             if locked.amount is None or locked.amount <= 0:
                 raise DomainError(_("The household's income is not below the needs criterion: "

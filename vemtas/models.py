@@ -199,6 +199,35 @@ class Discrepancy(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.ground}"
 
+    @property
+    def declared_text(self) -> str:
+        return fact_text(self.declared)
+
+    @property
+    def found_text(self) -> str:
+        return fact_text(self.found)
+
+
+# What the checks write instead of a figure, in the reader's language.
+_FACT_WORDS = {
+    "member": _("lives in the household"),
+    "not_member": _("not declared as a member"),
+    "not_in_household": _("not a member of the household in the civil registry"),
+    "no_business": _("no business"),
+    "idle": _("not working and not registered as a job seeker"),
+}
+
+
+def fact_text(value: str) -> str:
+    """A declared or found value as people read it: a figure or a register's own words as
+    they are, a code of the checks in words."""
+    if value.startswith("died:"):
+        from dost.formatting import format_date
+
+        return str(_("died on %(date)s") % {"date": format_date(value.removeprefix("died:"))})
+    word = _FACT_WORDS.get(value)
+    return str(word) if word is not None else value
+
 
 class SigningKey(models.Model):
     """A social worker's Ed25519 key, issued and revoked by an administrator.

@@ -89,6 +89,9 @@ LINKS = (
     BackofficeLink("bridge_review:queue", gettext_lazy("Life events held for review"),
                    gettext_lazy("Unusual events from other institutions, to apply or "
                                 "reject.")),
+    BackofficeLink("vemtas_staff:queue", gettext_lazy("Targeted social assistance"),
+                   gettext_lazy("Cases by state, each with its cross-checks beside the "
+                                "declaration; the home visits.")),
     BackofficeLink("disability_backoffice:register", gettext_lazy("Disability register"),
                    gettext_lazy("Persons with a disability finding, and their aids.")),
     BackofficeLink("disability_backoffice:aid_requests", gettext_lazy("Rehabilitation aids"),

@@ -217,7 +217,7 @@ CIVIL_REGISTRY = LocalSource(
     FROM (SELECT DISTINCT request_id, household_id, until FROM bridge_subjects
           WHERE household_id IS NOT NULL) h
     JOIN registry_person p ON p.household_id = h.household_id
-    WHERE p.death_date IS NULL AND p.birth_date < h.until
+    WHERE p.death_date IS NULL AND p.birth_date <= h.until
     UNION ALL
     SELECT s.request_id, s.person_id, 'dead', NULL, NULL, p.death_date
     FROM bridge_subjects s JOIN registry_person p ON p.id = s.person_id

@@ -2,7 +2,9 @@
 
 Secondary indexes are dropped for large loads and rebuilt afterwards (one sort
 per index instead of millions of random inserts), and social-insurance
-contributions are derived from the employment spells in one SQL statement.
+contributions are derived from the employment spells in one SQL statement, as
+are the other institutions' registers the Digital Bridge reads
+(``dost.bridge.seeding``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 
 from dost.audit.decisions import decision_log_reset
+from dost.bridge.seeding import REGISTER_TABLES, derive_registers
 from dost.registry.synthetic import CountryGenerator
 
 REGISTRY_TABLES = (
@@ -29,7 +32,8 @@ CAPITAL_SYSTEM_START_YEAR = 2006
 
 
 def populate(*, people: int, seed: int, today: dt.date, replace: bool = False,
-             progress: Callable[[int], object] = lambda n: None) -> dict[str, int]:
+             progress: Callable[[int], object] = lambda n: None,
+             registers: bool = True) -> dict[str, int]:
     """Add ``people`` synthetic people (in whole households) to the registry.
 
     Refuses to add to a registry that already holds people unless ``replace``
@@ -68,6 +72,13 @@ def populate(*, people: int, seed: int, today: dt.date, replace: bool = False,
             progress(batch.people_count)
 
         _derive_contributions(cursor, first_person_id, today, generator.recorded)
+        # Other institutions' registers about the same people (``TRUNCATE ... CASCADE``
+        # above empties them with the people, through their foreign keys).
+        # ``registers=False`` leaves them to the caller (a benchmark that times them apart).
+        if registers:
+            derive_registers(cursor, first_person_id=first_person_id,
+                             first_household_id=first_household_id, today=today, seed=seed,
+                             recorded=generator.recorded)
         cursor.execute(
             "INSERT INTO registry_namekey (key) "
             "SELECT first_name_key FROM registry_person WHERE id >= %(first)s "
@@ -89,11 +100,13 @@ def populate(*, people: int, seed: int, today: dt.date, replace: bool = False,
                              ("relations", "registry_familyrelation"),
                              ("employment spells", "registry_employmentspell"),
                              ("contribution years", "registry_contribution"),
-                             ("disability findings", "registry_disabilitystatus")):
+                             ("disability findings", "registry_disabilitystatus"),
+                             *REGISTER_TABLES):
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
             counts[label] = cursor.fetchone()[0]
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(REGISTRY_TABLES)}, registry_namekey")
+        analysed = [*REGISTRY_TABLES, "registry_namekey", *(table for _l, table in REGISTER_TABLES)]
+        cursor.execute(f"ANALYZE {', '.join(analysed)}")
     return counts
 
 

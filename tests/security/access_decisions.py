@@ -164,6 +164,25 @@ def complaint(world: World, party: str) -> dict[str, Any]:
     return {"pk": world.complaints[party].pk}
 
 
+def tssa_case(world: World, party: str) -> dict[str, Any]:
+    return {"pk": world.tssa_cases[party].pk}
+
+
+def visit(world: World, party: str) -> dict[str, Any]:
+    assert world.visit is not None
+    return {"pk": world.visit.pk}
+
+
+def visit_case(world: World, party: str) -> dict[str, Any]:
+    assert world.visit is not None
+    return {"pk": world.visit.case_id}
+
+
+def visit_file(world: World, party: str) -> dict[str, Any]:
+    assert world.visit is not None
+    return {"pk": world.visit.pk, "media_pk": world.visit.media.get().pk}
+
+
 def handover(world: World, party: str) -> dict[str, Any]:
     assert world.handover is not None
     return {"pk": world.handover.pk}
@@ -387,6 +406,36 @@ DECISIONS: dict[str, Access] = {
     "esocial:application_message": citizens_own(application, method="POST"),
     "esocial:application_withdraw": citizens_own(application, method="POST"),
     "esocial:application_document": citizens_own(application_document),
+    # Targeted social assistance: the citizen's cases (the applicant's, or the representative's
+    # who applied); another's case answers 404.
+    "assistance:case_list": citizens(),
+    "assistance:case_detail": citizens_own(tssa_case),
+    # The kiosk at DOST centres: for whoever stands at it, signed in or not (it signs nobody
+    # in). Without the earlier steps each step sends back to the first, which is getting in.
+    "kiosk:start": public(),
+    "kiosk:code": public(),
+    "kiosk:code_again": public(method="POST"),
+    "kiosk:apply": public(),
+    "kiosk:done": public(),
+    "kiosk:restart": public(method="POST"),
+    # Home visits of targeted social assistance (back-office): centre staff and administrators
+    # read any visit and (re)assign it; only the worker given the visit (the STAFF user)
+    # records it, adds its files and signs it, anyone else is refused (403). Empty forms are
+    # refused (400) and change nothing; so is signing before the findings are recorded.
+    "vemtas_visits:visits": backoffice(),
+    "vemtas_visits:assessment": backoffice(kwargs=visit),
+    "vemtas_visits:assign": backoffice(kwargs=visit, method="POST"),
+    "vemtas_visits:findings": Access(decided(allow=(STAFF,)), kwargs=visit, method="POST"),
+    "vemtas_visits:media_add": Access(decided(allow=(STAFF,)), kwargs=visit, method="POST"),
+    "vemtas_visits:submit": Access(decided(allow=(STAFF,)), kwargs=visit, method="POST"),
+    "vemtas_visits:media_file": backoffice(kwargs=visit_file),
+    # Targeted social assistance cases (back-office): centre staff and administrators read any
+    # case and may overturn a decided one or assign its visit; the world's cases are not
+    # decided and the forms are empty, so both are refused (400) and change nothing.
+    "vemtas_staff:queue": backoffice(),
+    "vemtas_staff:case": backoffice(kwargs=tssa_case),
+    "vemtas_staff:overturn": backoffice(kwargs=tssa_case, method="POST"),
+    "vemtas_staff:assign": backoffice(kwargs=visit_case, method="POST"),
     # Disability: the citizen's own register entries and aids (no address names a person;
     # a request is always the signed-in citizen's), and the back-office register and aids.
     "disability:home": citizens(),
@@ -473,6 +522,19 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "centres.mobileunit": EDITABLE,
     "complaints.category": EDITABLE,
     "employment.employer": EDITABLE,
+    # Other institutions' registers, as the Digital Bridge reads them: only read here.
+    "bridge.realestate": NO_ADD_OR_DELETE,
+    "bridge.vehicle": NO_ADD_OR_DELETE,
+    "bridge.business": NO_ADD_OR_DELETE,
+    "bridge.largetransaction": NO_ADD_OR_DELETE,
+    "bridge.utilitybill": NO_ADD_OR_DELETE,
+    "bridge.jobseeker": NO_ADD_OR_DELETE,
+    "bridge.absence": NO_ADD_OR_DELETE,
+    # Signing keys are issued on the add page and revoked by an action, never deleted;
+    # assessments and their files are only read there.
+    "vemtas.signingkey": NO_ADD_OR_DELETE | {"add"},
+    "vemtas.assessment": NO_ADD_OR_DELETE,
+    "vemtas.assessmentmedia": NO_ADD_OR_DELETE,
 }
 
 ADMIN_ONLY = decided(allow=(ADMIN,))

@@ -88,7 +88,11 @@ from dost.registry.models import (
     Person,
 )
 from dost.registry.services import correction_request_create, person_register
-from tests.documents import pdf_bytes
+from tests.documents import image_bytes, pdf_bytes
+from vemtas.assessments import assessment_assign, assessment_media_add
+from vemtas.models import Assessment as HomeVisit
+from vemtas.models import Case, CaseState
+from vemtas.signing import key_issue
 
 ANONYMOUS = "anonymous"
 CITIZEN_A = "citizen_a"
@@ -152,6 +156,10 @@ class World:
     follow_up: FollowUp | None = None
     # Citizen A, identified on the voice menu, asked for an agent.
     handover: IvrHandover | None = None
+    # Each citizen's application for targeted social assistance, and its case.
+    tssa_cases: dict[str, Case] = field(default_factory=dict)
+    # A home visit of another household's case, given to the STAFF user, with one photo.
+    visit: HomeVisit | None = None
 
     clients: dict[str, Client] = field(default_factory=dict)
 
@@ -287,7 +295,39 @@ def build_world() -> World:
     _complaints_world(world)
     _carecall_world(world)
     _ivr_world(world)
+    _tssa_world(world)
+    _visit_world(world, today=today)
     return world
+
+
+def _visit_world(world: World, *, today: dt.date) -> None:
+    """A case waiting for its home visit, which the STAFF user (who has a signing key) is
+    to make tomorrow; a photo is added, the findings are not recorded yet."""
+    applicant = person_register(fin="5MTXV01", first_name="Səbinə", last_name="Məmmədli",
+                                sex="F", birth_date=dt.date(1984, 4, 4), source="justice",
+                                region="nasimi")
+    application = Application.objects.create(person=applicant, status="submitted",
+                                             type_code="targeted_social_assistance")
+    case = Case.objects.create(application=application, applicant=applicant,
+                               applied_on=today, period_start=today.replace(day=1),
+                               period_end=today.replace(day=1) + dt.timedelta(days=364),
+                               declared_income=Decimal("100"), state=CaseState.VISIT)
+    staff = world.users[STAFF]
+    key_issue(worker=staff, issued_by=world.users[ADMIN])
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    visit = assessment_assign(assessment=HomeVisit.objects.create(case=case), worker=staff,
+                              visit_at=tomorrow, actor=world.users[ADMIN])
+    assessment_media_add(assessment=visit, worker=staff, kind="photo", upload=SimpleUploadedFile(
+        "home.png", image_bytes("PNG"), content_type="image/png"))
+    world.visit = visit
+
+
+def _tssa_world(world: World) -> None:
+    for party in (CITIZEN_A, CITIZEN_B):
+        application = application_submit(
+            person=world.people[party], type_code="targeted_social_assistance",
+            data={"monthly_income": "120", "truthful": "on"}, submitted_by=world.users[party])
+        world.tssa_cases[party] = Case.objects.get(application=application)
 
 
 def _ivr_world(world: World) -> None:

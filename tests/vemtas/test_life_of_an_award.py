@@ -210,6 +210,13 @@ def test_staff_overturn_a_refusal_only_with_a_reason_and_it_is_logged(charlie):
     entry = DecisionEntry.objects.get(subject=f"tssa-case:{case.pk}", kind="application")
     assert entry.decided_by == f"official:{charlie.pk}" and "sold" in entry.details["reason"]
 
-    case = case_overturn(case=case, actor=charlie, reason="The car was found in use after all.")
+    with translation.override("en"), pytest.raises(DomainError, match="already overturned"):
+        case_overturn(case=case, actor=charlie, reason="The car was found in use after all.")
+
+
+def test_staff_overturn_an_award_which_stops_it(charlie):
+    _home, (mother,) = household(dt.date(1990, 5, 1))
+    case = _awarded(mother, on=timezone.localdate())
+    case = case_overturn(case=case, actor=charlie, reason="The household lives abroad.")
     assert case.state == CaseState.REFUSED
     assert Award.objects.get(pk=case.award_id).status == "stopped"

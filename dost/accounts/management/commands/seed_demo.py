@@ -47,6 +47,7 @@ class Command(BaseCommand):
             counts = populate(people=people, seed=DEMO_SEED, today=today)
             self.stdout.write(f"Demo country: {counts['people']:,} people in "
                               f"{counts['households']:,} households.")
+            self.stdout.write(registers_line(counts))
             # As the nightly scan would: the rights that have arisen, with their SMS.
             with transaction.atomic():
                 scan = scan_launch(on=today)
@@ -154,3 +155,16 @@ def award_line(award: Award) -> str:
             "status": award.get_status_display(), "reason": award.get_end_reason_display(),
             "end": award.period_end}
     return line
+
+
+def registers_line(counts: dict[str, int]) -> str:
+    """One line on what the other institutions' registers hold about the demo country."""
+    return _("Other institutions' registers: %(properties)s properties, %(vehicles)s "
+             "vehicles, %(businesses)s businesses, %(transactions)s large purchases and "
+             "sales, %(bills)s utility bills, %(job_seekers)s job seekers, %(absences)s "
+             "people in prison or missing.") % {
+        "properties": f"{counts['properties']:,}", "vehicles": f"{counts['vehicles']:,}",
+        "businesses": f"{counts['businesses']:,}",
+        "transactions": f"{counts['large transactions']:,}",
+        "bills": f"{counts['utility bills']:,}", "job_seekers": f"{counts['job seekers']:,}",
+        "absences": f"{counts['absences']:,}"}

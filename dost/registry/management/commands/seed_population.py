@@ -13,8 +13,10 @@ from dost.registry.seeding import populate
 
 class Command(BaseCommand):
     help = (
-        "Build a synthetic country: households, people, relations, jobs, contributions and "
-        "disabilities. The same --seed (and --today) gives the same country."
+        "Build a synthetic country: households, people, relations, jobs, contributions, "
+        "disabilities and other institutions' registers (property, vehicles, businesses, "
+        "large transactions, utility bills, job seekers, absences). The same --seed (and "
+        "--today) gives the same country."
     )
 
     def add_arguments(self, parser) -> None:
