@@ -142,13 +142,13 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 def _log_opened(request: HttpRequest, person_id: int | None) -> None:
     if person_id is not None:
         access_record(person_id=person_id, actor_id=request.user.pk, channel=Channel.ADMIN,
-                      what=Subject.AWARDS, reason=str(_("Opened in the administration site")),
+                      what=Subject.ASSISTANCE_CASE, reason=str(_("Opened in the administration site")),
                       ip_address=client_ip(request))
 
 
 @admin.register(Assessment)
 class AssessmentAdmin(ListAccessLogMixin, _ReadOnlyAdmin):
-    access_subject = Subject.AWARDS
+    access_subject = Subject.ASSISTANCE_CASE
     access_person_path = "case.applicant_id"
     list_display = ["id", "case", "state", "worker", "visit_at", "signed_at"]
     list_filter = ["state"]
@@ -178,7 +178,7 @@ class AssessmentAdmin(ListAccessLogMixin, _ReadOnlyAdmin):
 
 @admin.register(AssessmentMedia)
 class AssessmentMediaAdmin(ListAccessLogMixin, _ReadOnlyAdmin):
-    access_subject = Subject.AWARDS
+    access_subject = Subject.ASSISTANCE_CASE
     access_person_path = "assessment.case.applicant_id"
     list_display = ["original_name", "kind", "size", "assessment", "uploaded_at"]
     list_filter = ["kind"]

@@ -23,7 +23,7 @@ from dost.applications.registry import (
     register_application_type,
 )
 from dost.registry.models import Person
-from vemtas.selectors import household_members, represented_people
+from vemtas.selectors import household_members, last_declaration, represented_people
 
 CODE = "targeted_social_assistance"
 
@@ -107,6 +107,11 @@ class TargetedAssistanceForm(ApplicationForm):
                                           in self.fields["members"].choices]
         if not self.fields["members"].choices:
             del self.fields["members"]
+        # A renewal starts from what the household declared the last time.
+        previous = last_declaration(self.person)
+        if previous is not None:
+            self.fields["monthly_income"].initial = previous.declared_income
+            self.fields["declared_business"].initial = previous.declared_business
         if self.person.bank_account:
             del self.fields["bank_account"]
         else:

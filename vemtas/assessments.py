@@ -110,7 +110,7 @@ def assessment_assign(*, assessment: Assessment, worker: User, visit_at: dt.date
         locked.state = AssessmentState.SCHEDULED
         locked.save(update_fields=["worker", "assigned_by", "visit_at", "state"])
         decision_record(
-            kind=DecisionKind.ASSIGNMENT, subject=assessment_subject(locked.pk),
+            kind=DecisionKind.VISIT_ASSIGNMENT, subject=assessment_subject(locked.pk),
             decided_by=f"official:{actor.pk}", person_id=locked.case.applicant_id,
             details={"assessment": locked.pk, "case": locked.case_id, "worker": worker.pk,
                      "previous_worker": previous_worker, "visit_at": visit_at.isoformat()},
@@ -233,7 +233,7 @@ def assessment_submit(*, assessment: Assessment, worker: User) -> Assessment:
         locked.save(update_fields=["manifest", "signature", "signing_key", "signed_at",
                                    "state"])
         decision_record(
-            kind=DecisionKind.ASSESSMENT, subject=assessment_subject(locked.pk),
+            kind=DecisionKind.HOME_VISIT, subject=assessment_subject(locked.pk),
             decided_by=f"official:{worker.pk}", person_id=locked.case.applicant_id,
             details={"assessment": locked.pk, "case": locked.case_id,
                      "matches_declaration": locked.matches_declaration,

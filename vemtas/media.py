@@ -194,7 +194,7 @@ def inspect_upload(*, kind: str, upload: UploadedFile) -> Inspected:
         raise DomainError(_("The file is empty."), code="file_empty")
     fmt = sniff(head, extension)
     if fmt is None or fmt.kind != kind:
-        raise DomainError(_KIND_FORMATS[kind], code="file_type")
+        raise DomainError(str(_KIND_FORMATS[kind]), code="file_type")
     if extension not in fmt.extensions:
         raise DomainError(
             _("The file's content is in %(format)s format, but its name ends in "

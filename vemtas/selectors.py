@@ -67,3 +67,9 @@ def state_counts() -> dict[str, int]:
     for row in Case.objects.values("state").order_by().annotate(n=Count("id")):
         counts[row["state"]] = row["n"]
     return counts
+
+
+def last_declaration(person: Person) -> Case | None:
+    """The person's last decided case, whose declaration a renewal starts from."""
+    return (Case.objects.filter(applicant=person, decided_at__isnull=False)
+            .order_by("-decided_at").first())

@@ -325,7 +325,7 @@ def _media_problems(signed: list[dict[str, Any]],
 
 
 def _logged_signing(assessment: Assessment) -> DecisionEntry | None:
-    return (DecisionEntry.objects.filter(kind=DecisionKind.ASSESSMENT,
+    return (DecisionEntry.objects.filter(kind=DecisionKind.HOME_VISIT,
                                          subject=assessment_subject(assessment.pk))
             .order_by("-id").first())
 

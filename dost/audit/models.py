@@ -31,6 +31,11 @@ class Subject(models.TextChoices):
     EMPLOYMENT = "employment", _("employment record (job, occupation, wage)")
     CITIZEN_VIEW = "citizen_view", _("overview of your awards, applications, payments, "
                                      "queue tickets, complaints and messages")
+    ASSISTANCE_CASE = "assistance_case", _("targeted social assistance case (your household, "
+                                           "what you declared, what institutions hold, the "
+                                           "home visit)")
+    REGISTERS = "registers", _("other institutions' registers (property, vehicles, "
+                               "businesses, purchases, bills, job seeking)")
 
 
 class AccessRecord(models.Model):
@@ -126,6 +131,8 @@ class DecisionKind(models.TextChoices):
     ASSESSMENT = "assessment", _("disability assessment")
     AID = "aid", _("decision on a request for a rehabilitation aid")
     COMPLAINT = "complaint", _("answer to a complaint or appeal")
+    VISIT_ASSIGNMENT = "visit_assignment", _("home visit given to a social worker")
+    HOME_VISIT = "home_visit", _("signed assessment of living conditions")
 
 
 def _statement_time() -> models.Func:

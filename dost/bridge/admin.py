@@ -33,6 +33,7 @@ from dost.registry.models import Person
 class RegisterAdmin(ListAccessLogMixin, admin.ModelAdmin):
     """Read-only, found by the citizen's FIN (exact, so the index on FIN answers)."""
 
+    access_subject = Subject.REGISTERS
     search_fields = ["=person__fin"]
     search_help_text = _("The citizen's FIN.")
     list_select_related = ["person", "source"]
@@ -57,7 +58,7 @@ class RegisterAdmin(ListAccessLogMixin, admin.ModelAdmin):
             for person_id in self._people_of(row):
                 access_record(
                     person_id=person_id, actor_id=request.user.pk, channel=Channel.ADMIN,
-                    what=Subject.REGISTRY_RECORD,
+                    what=Subject.REGISTERS,
                     reason=str(_("Opened in the administration site")),
                     ip_address=client_ip(request),
                 )

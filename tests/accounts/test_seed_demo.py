@@ -53,6 +53,12 @@ def test_demo_has_a_country_its_awards_open_queue_slots_and_a_user_per_role(seed
     assert Slot.objects.exists()
     assert User.objects.filter(role="citizen").exists()
     assert "Proactive scan" in out
+    # Households applied for targeted assistance, checked with the registers and decided.
+    from vemtas.models import Case
+
+    assert "Targeted assistance:" in out and "/backoffice/assistance/" in out
+    assert Case.objects.exists()
+    assert not Case.objects.filter(state__in=["checking", "waiting"]).exists()
 
 
 # --- the demo citizen's life story -----------------------------------------------------------

@@ -293,7 +293,7 @@ def test_admin_finds_a_citizen_s_register_rows_by_fin_and_logs_the_look(
     assert shown and {item.person_id for item in shown} == {row.person_id}
     [record] = AccessRecord.objects.filter(person=row.person)
     assert (record.actor, record.channel, record.what) == (
-        administrator, Channel.ADMIN, Subject.REGISTRY_RECORD)
+        administrator, Channel.ADMIN, Subject.REGISTERS)
 
 
 def test_admin_shows_a_register_row_read_only_and_logs_its_citizen(

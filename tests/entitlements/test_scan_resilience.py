@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from dost.entitlements import services, tasks
 from dost.entitlements.models import Award, ScanChunk, ScanRun
@@ -211,7 +212,7 @@ def test_a_done_scan_cannot_be_resumed(scan, make_person):
 def test_the_command_refuses_to_resume_a_done_scan(scan, make_person):
     make_person()
     scan_run = scan()
-    with pytest.raises(CommandError, match="nothing to resume"):
+    with translation.override("en"), pytest.raises(CommandError, match="nothing to resume"):
         call_command("proactive_scan", "--resume", str(scan_run.pk))
 
 

@@ -58,7 +58,7 @@ def test_staff_assign_a_visit_and_the_log_records_it(unassigned, worker, other_w
                                    actor=other_worker)
     assert (assessment.state, assessment.worker, assessment.assigned_by,
             assessment.visit_at) == (AssessmentState.SCHEDULED, worker, other_worker, visit_at)
-    entry = DecisionEntry.objects.get(kind=DecisionKind.ASSIGNMENT,
+    entry = DecisionEntry.objects.get(kind=DecisionKind.VISIT_ASSIGNMENT,
                                       subject=f"tssa-assessment:{unassigned.pk}")
     assert entry.person_id == unassigned.case.applicant_id
     assert entry.decided_by == f"official:{other_worker.pk}"
@@ -70,7 +70,7 @@ def test_a_visit_can_be_given_to_another_worker_before_signing(scheduled, other_
     assessment = assessment_assign(assessment=scheduled, worker=other_worker,
                                    visit_at=tomorrow_at_ten(), actor=administrator)
     assert assessment.worker == other_worker
-    assert DecisionEntry.objects.filter(kind=DecisionKind.ASSIGNMENT).count() == 2
+    assert DecisionEntry.objects.filter(kind=DecisionKind.VISIT_ASSIGNMENT).count() == 2
 
 
 def test_a_visit_in_the_past_is_refused(unassigned, worker, administrator):
@@ -84,7 +84,7 @@ def test_a_visit_is_given_only_to_a_social_worker(unassigned, administrator, db)
     agent = official("agent9", Role.AGENT)
     refused("social worker", assessment_assign, assessment=unassigned, worker=agent,
             visit_at=tomorrow_at_ten(), actor=administrator)
-    assert not DecisionEntry.objects.filter(kind=DecisionKind.ASSIGNMENT).exists()
+    assert not DecisionEntry.objects.filter(kind=DecisionKind.VISIT_ASSIGNMENT).exists()
 
 
 def test_only_centre_staff_assign_visits(unassigned, worker, db):
@@ -162,7 +162,7 @@ def test_submitting_signs_logs_and_hands_the_case_on(scheduled, worker, signing_
     assessment = assessment_submit(assessment=scheduled, worker=worker)
     assert assessment.state == AssessmentState.SIGNED
     assert assessment.signing_key == signing_key and assessment.signed_at is not None
-    entry = DecisionEntry.objects.get(kind=DecisionKind.ASSESSMENT,
+    entry = DecisionEntry.objects.get(kind=DecisionKind.HOME_VISIT,
                                       subject=f"tssa-assessment:{scheduled.pk}")
     assert entry.person_id == scheduled.case.applicant_id
     assert entry.decided_by == f"official:{worker.pk}"
@@ -183,7 +183,7 @@ def test_nothing_changes_after_signing(scheduled, worker, signing_key, after_vis
             kind="audio", upload=upload("more.mp3", MP3_BYTES))
     refused("is signed", assessment_assign, assessment=scheduled, worker=worker,
             visit_at=tomorrow_at_ten(), actor=worker)
-    assert DecisionEntry.objects.filter(kind=DecisionKind.ASSESSMENT).count() == 1
+    assert DecisionEntry.objects.filter(kind=DecisionKind.HOME_VISIT).count() == 1
     assert scheduled.media.count() == 2
     assert after_visit == [scheduled.case_id]
 
@@ -195,7 +195,7 @@ def test_a_visit_without_a_photo_is_not_signed(scheduled, worker, signing_key, a
     refused("at least one photo", assessment_submit, assessment=scheduled, worker=worker)
     scheduled.refresh_from_db()
     assert scheduled.state == AssessmentState.SCHEDULED
-    assert not DecisionEntry.objects.filter(kind=DecisionKind.ASSESSMENT).exists()
+    assert not DecisionEntry.objects.filter(kind=DecisionKind.HOME_VISIT).exists()
     assert after_visit == []
 
 
@@ -229,5 +229,5 @@ def test_two_submissions_at_once_sign_once(scheduled, worker, signing_key, after
     refusals = [result for result in results if isinstance(result, DomainError)]
     assert (len(signed), len(refusals)) == (1, 1), results
     assert refusals[0].code == "already_signed"
-    assert DecisionEntry.objects.filter(kind=DecisionKind.ASSESSMENT).count() == 1
+    assert DecisionEntry.objects.filter(kind=DecisionKind.HOME_VISIT).count() == 1
     assert after_visit == [scheduled.case_id]

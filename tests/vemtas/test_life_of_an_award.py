@@ -139,6 +139,15 @@ def test_the_household_is_invited_to_renew_once_before_the_period_ends():
     assert SmsMessage.objects.filter(person=mother, template="tssa_renewal").count() == 1
 
 
+def test_the_renewal_form_starts_from_the_last_declaration():
+    from vemtas.applications import TargetedAssistanceForm
+
+    _home, (mother,) = household(dt.date(1990, 5, 1))
+    _awarded(mother, on=timezone.localdate(), income="123.45")
+    form = TargetedAssistanceForm(person=mother)
+    assert form.fields["monthly_income"].initial == Decimal("123.45")
+
+
 def test_a_renewal_skips_the_home_visit_and_continues_the_award():
     today = timezone.localdate()
     _home, (mother,) = household(dt.date(1990, 5, 1))

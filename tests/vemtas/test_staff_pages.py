@@ -152,7 +152,7 @@ def test_an_unknown_state_is_refused_with_a_message_and_lists_nobody(staff_page,
 def test_listing_the_queue_logs_a_look_at_each_applicant_listed(staff_page, queue_cases,
                                                                 charlie):
     staff_page.get(QUEUE, {"state": "checking"})
-    logged = AccessRecord.objects.filter(actor=charlie, what=Subject.AWARDS)
+    logged = AccessRecord.objects.filter(actor=charlie, what=Subject.ASSISTANCE_CASE)
     assert set(logged.values_list("person_id", flat=True)) == {
         case.applicant_id for case in queue_cases["checking"]}
 
@@ -242,7 +242,7 @@ def test_opening_a_case_logs_a_look_at_each_member_with_the_case_number(
         staff_page, charlie, refused_for_vehicle_and_wages):
     case = refused_for_vehicle_and_wages
     staff_page.get(case_url(case), **EN)
-    logged = AccessRecord.objects.filter(actor=charlie, what=Subject.REGISTRY_RECORD)
+    logged = AccessRecord.objects.filter(actor=charlie, what=Subject.ASSISTANCE_CASE)
     assert set(logged.values_list("person_id", flat=True)) == set(
         case.members.values_list("person_id", flat=True))
     assert all(str(case.pk) in record.reason for record in logged)

@@ -55,7 +55,7 @@ def test_a_signed_visit_that_agrees_lets_the_system_award():
     case, mother = _visited(agrees=True)
     assert case.state == CaseState.AWARDED
     assert Award.objects.get(person=mother, benefit="tssa").amount == case.criterion * 2 - 100
-    assert DecisionEntry.objects.filter(kind="assessment", person_id=mother.pk).exists()
+    assert DecisionEntry.objects.filter(kind="home_visit", person_id=mother.pk).exists()
 
 
 def test_a_signed_visit_that_disagrees_refuses_on_that_ground():

@@ -63,7 +63,7 @@ def _log_seen(request: HttpRequest, person_ids: list[int], reason: Promise,
               params: dict[str, object] | None = None) -> None:
     # The reason is written in each person's own language: the log is theirs to read.
     access_records_for_list(
-        person_ids=person_ids, what=Subject.AWARDS, reason=reason, reason_params=params,
+        person_ids=person_ids, what=Subject.ASSISTANCE_CASE, reason=reason, reason_params=params,
         channel=channel_for_role(request.user.role),  # type: ignore[union-attr]
         actor_id=request.user.pk, ip_address=client_ip(request))
 

@@ -113,7 +113,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["rows"] = [(case, waiting_titles(case)) for case in page]
         context["pager_query"] = urlencode({"state": state}) + "&" if state else ""
     context["page"] = page
-    _log_seen(request, shown, what=Subject.AWARDS,
+    _log_seen(request, shown, what=Subject.ASSISTANCE_CASE,
               reason=gettext_lazy("Listed among the cases of targeted social assistance"))
     return render(request, "vemtas/staff/queue.html", context)
 
@@ -155,7 +155,7 @@ def _render_case(request: AuthenticatedHttpRequest, case: Case, *,
                  assign_form: AssignForm | None = None, status: int = 200) -> HttpResponse:
     members = list(case_members(case))
     _log_seen(request, [case.applicant_id, *(member.person_id for member in members)],
-              what=Subject.REGISTRY_RECORD,
+              what=Subject.ASSISTANCE_CASE,
               reason=gettext_lazy("The targeted social assistance case No. %(case)s: what "
                                   "other institutions hold about the household"),
               params={"case": case.pk})
