@@ -142,7 +142,8 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 def _log_opened(request: HttpRequest, person_id: int | None) -> None:
     if person_id is not None:
         access_record(person_id=person_id, actor_id=request.user.pk, channel=Channel.ADMIN,
-                      what=Subject.ASSISTANCE_CASE, reason=str(_("Opened in the administration site")),
+                      what=Subject.ASSISTANCE_CASE,
+                      reason=str(_("Opened in the administration site")),
                       ip_address=client_ip(request))
 
 
