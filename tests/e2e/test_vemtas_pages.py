@@ -42,15 +42,16 @@ def test_the_refusal_lists_its_ground_and_how_to_contest(any_page, sign_in, refu
     assert_page_ok(any_page)
 
 
-def test_the_kiosk_signs_in_by_id_card_and_sms_code(any_page, refused_case):
+# A kiosk is a large touch screen: checked at the desktop size only.
+def test_the_kiosk_signs_in_by_id_card_and_sms_code(page, refused_case):
     case, user = refused_case
-    any_page.goto(reverse("kiosk:start"))
-    assert_page_ok(any_page)
-    any_page.get_by_label("ID card number (FIN)").fill(user.person.fin)
-    any_page.get_by_role("button", name="Send me a code").click()
-    expect(any_page.get_by_label("Code from the SMS")).to_be_visible()
-    expect(any_page.get_by_role("heading", level=1)).to_have_count(1)
-    assert_page_ok(any_page)
+    page.goto(reverse("kiosk:start"))
+    assert_page_ok(page)
+    page.get_by_label("ID card number (FIN)").fill(user.person.fin)
+    page.get_by_role("button", name="Send me a code").click()
+    expect(page.get_by_label("Code from the SMS")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    assert_page_ok(page)
     assert SmsMessage.objects.filter(person=user.person, template="kiosk_code").exists()
 
 
