@@ -20,17 +20,15 @@ value and the value found. Then, still set-based:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dost.audit.decisions import decision_batch_close, decision_batch_open, entry_insert_sql
 from dost.bridge.sources import sources_ask, subjects_prepare
 from dost.entitlements.parameters import history
-from vemtas.decisions import cases_award, cases_refuse_sql
+from vemtas.decisions import cases_award, cases_refuse
 from vemtas.models import FALSE_DECLARATION_GROUNDS, Ground
 
 # Cases claimed by one run. 10,000 cases are about 30,000 members: every source's
@@ -302,7 +300,7 @@ def cases_cross_check(*, case_ids: list[int] | None = None, limit: int = BATCH_S
             FROM tssa_found f LEFT JOIN tssa_report r ON r.request_id = f.case_id
             WHERE f.case_id = c.id
             """, {"false": [ground.value for ground in FALSE_DECLARATION_GROUNDS]})
-        refused = _refuse(cursor, ids)
+        refused = cases_refuse(case_ids=ids, decided_by="rule:vemtas.cross_check")
         cursor.execute(
             """
             INSERT INTO vemtas_assessment (case_id, state, members_present, conditions,
@@ -343,33 +341,3 @@ def _wait(cursor: Any, ids: list[int], sources: list[str]) -> int:
         """, {"ids": ids, "sources": sources, "first": FIRST_RETRY_SECONDS,
               "most": MAX_RETRY_SECONDS})
     return cursor.rowcount
-
-
-def _refuse(cursor: Any, ids: list[int]) -> int:
-    """The refusals of this run: e-applications, decision log, SMS. Returns how many."""
-    batch = decision_batch_open()
-    cursor.execute(cases_refuse_sql(decisions_sql=entry_insert_sql(select_sql=_REFUSALS)),
-                   {"ids": ids, "_batch": batch, "decided_by": "rule:vemtas.cross_check"})
-    refused = cursor.fetchone()[0]
-    if refused:
-        decision_batch_close(batch)
-    return refused
-
-
-_REFUSALS = """
-    SELECT 'refusal' AS kind, c.applicant_id AS person_id, NULL::bigint AS award_id,
-           'tssa-case:' || c.id AS subject, %(decided_by)s AS decided_by,
-           jsonb_build_object('application', c.application_id,
-                              'grounds', (SELECT jsonb_agg(jsonb_build_object(
-                                  'ground', d.ground, 'source', d.source,
-                                  'person', d.person_id, 'declared', d.declared,
-                                  'found', d.found) ORDER BY d.id)
-                                  FROM vemtas_discrepancy d WHERE d.case_id = c.id),
-                              'false_declaration', c.false_declaration) AS details,
-           audit_facts_hash(NULL, NULL) AS facts_hash
-    FROM refused c
-"""
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, default=str)

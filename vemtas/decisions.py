@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from dost.accounts.models import User
 from dost.applications.services import applications_settle_by_rule
-from dost.audit.decisions import decision_record
+from dost.audit.decisions import (
+    decision_batch_close,
+    decision_batch_open,
+    decision_record,
+    entry_insert_sql,
+)
 from dost.audit.models import DecisionKind
 from dost.entitlements.engine import run_rule
 from dost.entitlements.rules import rule_for_code
@@ -31,6 +36,22 @@ RULE_CODE = "vemtas.tssa"
 BENEFIT = "tssa"
 REFUSED_TEMPLATE = "tssa_refused"
 OVERTURN_REASON_MIN = 10
+
+
+# The decision-log entry of each refused case: its grounds, with source and values.
+_REFUSALS = """
+    SELECT 'refusal' AS kind, c.applicant_id AS person_id, NULL::bigint AS award_id,
+           'tssa-case:' || c.id AS subject, %(decided_by)s AS decided_by,
+           jsonb_build_object('application', c.application_id,
+                              'grounds', (SELECT jsonb_agg(jsonb_build_object(
+                                  'ground', d.ground, 'source', d.source,
+                                  'person', d.person_id, 'declared', d.declared,
+                                  'found', d.found) ORDER BY d.id)
+                                  FROM vemtas_discrepancy d WHERE d.case_id = c.id),
+                              'false_declaration', c.false_declaration) AS details,
+           audit_facts_hash(NULL, NULL) AS facts_hash
+    FROM refused c
+"""
 
 
 def cases_refuse_sql(*, decisions_sql: str) -> str:
@@ -143,7 +164,7 @@ def case_after_visit(*, case_id: int, on: dt.date | None = None) -> Case:
             Case.objects.filter(pk=case.pk).update(state=CaseState.REFUSED,
                                                    false_declaration=True,
                                                    decided_at=timezone.now())
-            _refuse_now(case_ids=[case.pk], decided_by="rule:vemtas.home_visit")
+            cases_refuse(case_ids=[case.pk], decided_by="rule:vemtas.home_visit")
         else:
             Case.objects.filter(pk=case.pk).update(state=CaseState.ELIGIBLE)
             cases_award(case_ids=[case.pk], on=on)
@@ -151,10 +172,9 @@ def case_after_visit(*, case_id: int, on: dt.date | None = None) -> Case:
     return case
 
 
-def _refuse_now(*, case_ids: list[int], decided_by: str) -> int:
-    from dost.audit.decisions import decision_batch_close, decision_batch_open, entry_insert_sql
-    from vemtas.checks import _REFUSALS
-
+def cases_refuse(*, case_ids: list[int], decided_by: str) -> int:
+    """Tell the refusals among ``case_ids`` not yet told: e-applications rejected, one
+    decision-log entry per case listing its grounds, the SMS. Returns how many."""
     batch = decision_batch_open()
     with connection.cursor() as cursor:
         cursor.execute(cases_refuse_sql(decisions_sql=entry_insert_sql(select_sql=_REFUSALS)),

@@ -38,11 +38,6 @@ def represents(*, representative: Person, person: Person, on: dt.date) -> bool:
                                          kind=RelationKind.GUARDIAN).exists()
 
 
-def case_of_application(application_id: int) -> Case | None:
-    return (Case.objects.select_related("applicant", "award", "household")
-            .filter(application_id=application_id).first())
-
-
 def cases_of_person(person_id: int) -> QuerySet[Case]:
     """The cases ``person`` applied in, or submitted for someone they represent."""
     return (Case.objects.filter(Q(applicant_id=person_id) | Q(submitted_by_id=person_id))
@@ -55,11 +50,6 @@ def case_members(case: Case) -> QuerySet[CaseMember]:
 
 def case_discrepancies(case: Case) -> QuerySet[Discrepancy]:
     return case.discrepancies.select_related("person").order_by("ground", "id")
-
-
-def cases_in_state(state: str | None = None) -> QuerySet[Case]:
-    cases = Case.objects.select_related("applicant", "application").order_by("created_at", "id")
-    return cases.filter(state=state) if state else cases
 
 
 def state_counts() -> dict[str, int]:

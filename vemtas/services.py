@@ -21,6 +21,7 @@ from dost.errors import DomainError
 from dost.registry.models import Person
 from vemtas.models import (
     OPEN_STATES,
+    Assessment,
     AssessmentState,
     Case,
     CaseMember,
@@ -80,11 +81,10 @@ def case_open(*, application: Any, applicant: Person | None, submitted_by: Perso
     _refuse_false_declaration_block(applicant, on)
     members = household_members(applicant)
     member_ids = {member.pk for member in members}
+    # The applicant lives there; so does the submitter when they share the household (the
+    # form does not list the submitter among the members to tick).
     ticked = set(confirmed) | {applicant.pk}
-    if applicant.pk != submitted_by.pk:
-        # A representative who does not live with the ward ticked from the ward's household.
-        ticked.discard(submitted_by.pk) if submitted_by.pk not in member_ids else None
-    elif submitted_by.pk in member_ids:
+    if submitted_by.pk in member_ids:
         ticked.add(submitted_by.pk)
     strangers = ticked - member_ids
     if strangers:
@@ -152,7 +152,7 @@ def _may_skip_visit(applicant: Person, on: dt.date) -> bool:
     """A repeat applicant whose household's last award, given after a signed home visit,
     ended at most the law's span ago skips the visit."""
     previous = _previous_award_case(applicant, on)
-    return previous is not None and (
-        not previous.visit_required
-        or previous.__class__.objects.filter(pk=previous.pk,
-                                             assessment__state=AssessmentState.SIGNED).exists())
+    if previous is None:
+        return False
+    return not previous.visit_required or Assessment.objects.filter(
+        case=previous, state=AssessmentState.SIGNED).exists()

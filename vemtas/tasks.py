@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 
 from vemtas.changes import awards_recheck, renewals_invite
-from vemtas.checks import cases_cross_check
+from vemtas.checks import BATCH_SIZE, cases_cross_check
 
 
 @shared_task(ignore_result=True)
@@ -16,7 +16,7 @@ def cross_check_pending() -> dict[str, Any]:
     """One batch of pending cases cross-checked and decided; workers share the queue
     (claimed with SKIP LOCKED), and a full batch sends the next one at once."""
     outcome = cases_cross_check()
-    if outcome.claimed and not outcome.waiting and outcome.claimed >= 10_000:
+    if not outcome.waiting and outcome.claimed >= BATCH_SIZE:
         cross_check_pending.delay()
     return {"claimed": outcome.claimed, "refused": outcome.refused, "visit": outcome.visit,
             "awarded": outcome.awarded, "waiting": outcome.waiting}

@@ -229,3 +229,12 @@ def test_staff_overturn_an_award_which_stops_it(charlie):
     case = case_overturn(case=case, actor=charlie, reason="The household lives abroad.")
     assert case.state == CaseState.REFUSED
     assert Award.objects.get(pk=case.award_id).status == "stopped"
+
+
+def test_a_representative_living_with_the_ward_counts_as_a_member_without_ticking():
+    _home, (ward, guardian) = household(dt.date(1950, 5, 1), dt.date(1980, 5, 1))
+    FamilyRelation.objects.create(person=ward, relative=guardian, kind="guardian",
+                                  source_id="justice")
+    case = apply(ward, on=timezone.localdate(), submitted_by=guardian, confirmed=[])
+    assert set(case.members.filter(confirmed=True).values_list("person_id", flat=True)) == {
+        ward.pk, guardian.pk}
